@@ -1,0 +1,23 @@
+"""The Celery app. Settings come from config.settings (CELERY_*); the beat schedule is here, in code."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("residency_inspections")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "verify-pending-nightly": {
+        "task": "inspections.tasks.verification_sweep_task",
+        "schedule": crontab(hour=1, minute=30),
+    },
+    "retention-nightly": {
+        "task": "inspections.tasks.retention_apply_task",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}

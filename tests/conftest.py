@@ -1,0 +1,58 @@
+import pytest
+
+from accounts.models import Role
+from config.celery import app as celery_app
+from tests.accounts.factories import UnitFactory, user_with_role
+from tests.registry.factories import province
+
+
+@pytest.fixture(autouse=True)
+def _celery_in_process(settings):
+    """Tests run Celery tasks in-process unless a test starts a real worker (tests marked worker)."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def phnom_penh(db):
+    return province("KH-12")
+
+
+@pytest.fixture
+def siem_reap(db):
+    return province("KH-17")
+
+
+@pytest.fixture
+def station(phnom_penh):
+    """A Phnom Penh station."""
+    return UnitFactory(code="pp-station", name="Daun Penh Station", provinces=[phnom_penh])
+
+
+@pytest.fixture
+def other_station(siem_reap):
+    """A station in another jurisdiction (Siem Reap)."""
+    return UnitFactory(code="sr-station", name="Siem Reap Station", provinces=[siem_reap])
+
+
+@pytest.fixture
+def officer(station):
+    return user_with_role(Role.OFFICER, station, username="officer")
+
+
+@pytest.fixture
+def other_officer(other_station):
+    return user_with_role(Role.OFFICER, other_station, username="other-officer")
+
+
+@pytest.fixture
+def supervisor(station):
+    return user_with_role(Role.SUPERVISOR, station, username="supervisor")
+
+
+@pytest.fixture
+def analyst(station):
+    return user_with_role(Role.ANALYST, station, username="analyst")

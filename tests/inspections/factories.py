@@ -1,0 +1,36 @@
+import datetime
+
+import factory
+from django.utils import timezone
+
+from inspections.models import Encounter, EncounterRole, Inspection
+from registry.models import DocumentType, Sex
+from tests.accounts.factories import UnitFactory, UserFactory
+from tests.registry.factories import PremisesFactory
+
+
+class InspectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Inspection
+        skip_postgeneration_save = True
+
+    premises = factory.SubFactory(PremisesFactory)
+    unit = factory.SubFactory(UnitFactory)
+    lead_officer = factory.SubFactory(UserFactory)
+    started_at = factory.LazyFunction(lambda: timezone.make_aware(datetime.datetime(2026, 11, 20, 9, 30)))
+
+
+class EncounterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Encounter
+
+    inspection = factory.SubFactory(InspectionFactory)
+    surname = "NGUYEN"
+    given_names = "VAN AN"
+    date_of_birth = datetime.date(1990, 4, 12)
+    sex = Sex.MALE
+    nationality = "VNM"
+    document_type = DocumentType.PASSPORT
+    document_number = "C0000001"
+    document_issuing_country = "VNM"
+    role = EncounterRole.GUEST
