@@ -303,3 +303,48 @@ class GuestRegistration(models.Model):
 
     def __str__(self):
         return self.source_id
+
+
+class ImportKind(models.TextChoices):
+    ENTRY_RECORDS = "entry_records", _("Entry records")
+    STAY_EXTENSIONS = "stay_extensions", _("Stay extensions")
+    WORK_PERMITS = "work_permits", _("Work permits")
+    GUEST_REGISTRATIONS = "guest_registrations", _("Guest registrations")
+    PREMISES = "premises", _("Premises")
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    VALIDATING = "validating", _("Validating")
+    IMPORTING = "importing", _("Importing")
+    DONE = "done", _("Done")
+    REJECTED = "rejected", _("Rejected: bad rows, nothing written")
+    FAILED = "failed", _("Failed")
+
+
+class ImportJob(models.Model):
+    """One upload (page, API or command): its progress and its validation report."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=30, choices=ImportKind.choices)
+    status = models.CharField(_("status"), max_length=12, choices=ImportStatus.choices,
+                              default=ImportStatus.QUEUED)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_rows = models.PositiveIntegerField(default=0)
+    updated_rows = models.PositiveIntegerField(default=0)
+    # [{"line": 3, "column": "entry_date", "reason": "..."}]; never the row's content
+    errors = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"

@@ -1,0 +1,11 @@
+"""Signals the registry sends so that apps above it can react without the registry importing them.
+
+``records_imported`` is sent (after the import's transaction commits) with
+``kind`` ("entry_records", "stay_extensions", "work_permits", "guest_registrations", "premises") and
+``documents``: a list of (normalised document number, issuing country) pairs the import touched.
+The inspections app listens and re-verifies the encounters those records could change.
+"""
+
+from django.dispatch import Signal
+
+records_imported = Signal()
