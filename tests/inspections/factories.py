@@ -3,7 +3,7 @@ import datetime
 import factory
 from django.utils import timezone
 
-from inspections.models import Encounter, EncounterRole, Inspection
+from inspections.models import Encounter, EncounterRole, Flag, FlagKind, Inspection, Severity
 from registry.models import DocumentType, Sex
 from tests.accounts.factories import UnitFactory, UserFactory
 from tests.registry.factories import PremisesFactory
@@ -34,3 +34,20 @@ class EncounterFactory(factory.django.DjangoModelFactory):
     document_number = "C0000001"
     document_issuing_country = "VNM"
     role = EncounterRole.GUEST
+
+
+class FlagFactory(factory.django.DjangoModelFactory):
+    """A flag as the verification engine would raise it (denormalised fields from the inspection)."""
+
+    class Meta:
+        model = Flag
+
+    encounter = factory.SubFactory(EncounterFactory)
+    kind = FlagKind.OVERSTAY
+    severity = Severity.HIGH
+    details = factory.LazyFunction(lambda: {"days": 12})
+    province = factory.LazyAttribute(lambda o: o.encounter.inspection.premises.district.province)
+    district = factory.LazyAttribute(lambda o: o.encounter.inspection.premises.district)
+    premises_type = factory.LazyAttribute(lambda o: o.encounter.inspection.premises.premises_type)
+    nationality = factory.LazyAttribute(lambda o: o.encounter.nationality)
+    inspected_on = factory.LazyAttribute(lambda o: o.encounter.inspection.started_at.date())
