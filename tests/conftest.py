@@ -1,4 +1,7 @@
+import importlib
+
 import pytest
+from django.apps import apps
 
 from accounts.models import Role
 from config.celery import app as celery_app
@@ -14,6 +17,23 @@ def _celery_in_process(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Provinces, districts and visa types, as the data migration loads them.
+
+    Transactional tests (browser, worker) flush the database after each test; this puts the
+    reference data back for the next one (one count query when it is already there)."""
+    wants_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
+        request.fixturenames)
+    if not wants_db:
+        return
+    request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
+    from registry.models import Province
+
+    if not Province.objects.exists():
+        importlib.import_module("registry.migrations.0002_reference_data").load(apps, None)
 
 
 @pytest.fixture
