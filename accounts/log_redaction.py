@@ -11,9 +11,9 @@ import re
 
 # "?q=..." up to the next blank or quote: the query string of a logged URL or request line.
 QUERY_STRING = re.compile(r"\?[^\s\"']*")
-# Passport / ID / permit numbers: 6-20 letters and digits, at least 5 of them digits
-# (C0000001, N1234567, 123456789, AB 1234567 written without the blank).
-DOCUMENT_NUMBER = re.compile(r"\b(?=(?:[A-Z]*\d){5})[A-Z0-9]{6,20}\b", re.IGNORECASE)
+# Passport / ID / permit numbers: one to three letters and five or more digits (C0000001,
+# N1234567, EA1234567), or eight or more digits (123456789). Not UUIDs or timestamps.
+DOCUMENT_NUMBER = re.compile(r"\b(?:[A-Z]{1,3}\d{5,15}|\d{8,15})\b", re.IGNORECASE)
 REDACTED = "[redacted]"
 
 
