@@ -9,7 +9,13 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiToken, AuditEvent, Membership, Unit
-from accounts.services import api_token_issue, api_token_revoke, api_token_rotate, user_deactivate
+from accounts.services import (
+    api_token_issue,
+    api_token_revoke,
+    api_token_rotate,
+    user_deactivate,
+    user_sessions_end_by_admin,
+)
 
 User = get_user_model()
 
@@ -44,7 +50,7 @@ if admin.site.is_registered(User):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    actions = ["deactivate_users"]
+    actions = ["deactivate_users", "end_sessions"]
 
     def save_model(self, request, obj, form, change):
         if change and "is_active" in form.changed_data and not obj.is_active:
@@ -60,6 +66,13 @@ class UserAdmin(DjangoUserAdmin):
             user_deactivate(actor=request.user, user=user)
             count += 1
         self.message_user(request, _("%(count)d user(s) deactivated.") % {"count": count}, messages.SUCCESS)
+
+
+    @admin.action(description=_("End all sessions of selected users (they must log in again)"),
+                  permissions=["change"])
+    def end_sessions(self, request, queryset):
+        ended = sum(user_sessions_end_by_admin(actor=request.user, user=user) for user in queryset)
+        self.message_user(request, _("%(count)d session(s) ended.") % {"count": ended}, messages.SUCCESS)
 
 
 # --- API tokens: the key is shown once, when issued or rotated -----------------------------------

@@ -157,6 +157,26 @@ def user_sessions_end(*, user) -> int:
 
 
 @transaction.atomic
+def user_password_set(*, actor, user, password: str) -> None:
+    """Set a new password (already validated by the form: current password, validators).
+
+    Django's session verification (the session stores a hash derived from the password hash)
+    ends every other session of the user at once; the caller keeps its own with
+    ``update_session_auth_hash``. The audit row records that it changed, never the value."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_write(actor=actor, action="user.password_change", obj=user)
+
+
+@transaction.atomic
+def user_sessions_end_by_admin(*, actor, user) -> int:
+    """An administrator ends every session of ``user`` (the account stays active)."""
+    ended = user_sessions_end(user=user)
+    audit_write(actor=actor, action="user.sessions_end", obj=user, after={"sessions_ended": ended})
+    return ended
+
+
+@transaction.atomic
 def user_deactivate(*, actor, user) -> None:
     """Deactivate a user and end every session and API token at once.
 

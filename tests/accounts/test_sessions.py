@@ -152,3 +152,43 @@ def test_admin_bulk_action_deactivates_through_the_service(client, officer, othe
     officer.refresh_from_db()
     other_officer.refresh_from_db()
     assert not officer.is_active and not other_officer.is_active
+
+
+@pytest.mark.django_db
+def test_password_change_needs_the_current_password_and_ends_other_sessions(officer):
+    here, elsewhere = Client(), Client()
+    _login(here, "officer")
+    _login(elsewhere, "officer")
+    wrong = here.post("/accounts/password/", {"old_password": "not-it", "new_password1": "mekong-lantern-47-quietly",
+                                              "new_password2": "mekong-lantern-47-quietly"})
+    assert wrong.status_code == 200 and wrong.context["form"].errors["old_password"]
+    weak = here.post("/accounts/password/", {"old_password": PASSWORD, "new_password1": "12345678",
+                                             "new_password2": "12345678"})
+    assert weak.status_code == 200 and weak.context["form"].errors["new_password2"]
+    response = here.post("/accounts/password/", {"old_password": PASSWORD, "new_password1": "mekong-lantern-47-quietly",
+                                                 "new_password2": "mekong-lantern-47-quietly"})
+    assert response.status_code == 302 and response["Location"] == "/accounts/password/done/"
+    assert _is_logged_in(here)
+    assert not _is_logged_in(elsewhere)
+    event = AuditEvent.objects.get(action="user.password_change")
+    assert event.actor_id == officer.pk and "mekong" not in repr(event.changes)
+
+
+@pytest.mark.django_db
+def test_admin_can_end_a_users_sessions_without_deactivating(client, officer):
+    admin = UserFactory(username="root", is_staff=True, is_superuser=True)
+    field = Client()
+    _login(field, "officer")
+    client.force_login(admin)
+    response = client.post("/admin/auth/user/", {"action": "end_sessions", "_selected_action": [officer.pk]})
+    assert response.status_code == 302
+    assert not _is_logged_in(field)
+    officer.refresh_from_db()
+    assert officer.is_active
+    assert AuditEvent.objects.get(action="user.sessions_end").changes == {"after": {"sessions_ended": 1}}
+
+
+@pytest.mark.django_db
+def test_every_logged_in_page_offers_logout(client, officer):
+    client.force_login(officer)
+    assert b'action="/accounts/logout/"' in client.get(HOME).content
