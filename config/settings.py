@@ -130,6 +130,9 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
 )
 AXES_VERBOSE = False
+# Successful logins are in the audit log (accounts.signals); axes keeps only the failure counters
+# it needs for lockout, not a second, unbounded copy of usernames and addresses.
+AXES_DISABLE_ACCESS_LOG = True
 # The lockout answer: HTTP 429 with a translated page (no username echoed back).
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
