@@ -128,3 +128,20 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action}"
+
+
+class UserSession(models.Model):
+    """The session keys a user is logged in under, so that deactivation ends them without a scan
+    over every session. Written on login (and when the key changes), removed on logout."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("user session")
+        verbose_name_plural = _("user sessions")
+        indexes = [models.Index(fields=["user"], name="usersession_user")]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.session_key[:6]}…"

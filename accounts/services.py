@@ -8,14 +8,16 @@ import contextvars
 import hashlib
 import hmac
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
+from importlib import import_module
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import ApiToken, AuditEvent, AuditKind
+from accounts.audit_lock import audit_purge_permitted
+from accounts.models import ApiToken, AuditEvent, AuditKind, UserSession
 
 # The client address of the request being served, set by accounts.middleware.
 current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("current_ip", default=None)
@@ -123,24 +125,84 @@ def api_token_rotate(*, actor, token: ApiToken) -> tuple[ApiToken, str]:
     return api_token_issue(actor=actor, user=token.user, name=token.name, expires_at=token.expires_at)
 
 
-# --- users ------------------------------------------------------------------------------------
+# --- users and sessions -------------------------------------------------------------------------
 
-@transaction.atomic
-def user_deactivate(*, actor, user) -> None:
-    """Deactivate a user and end every session and token at once."""
-    User = get_user_model()
-    User.objects.filter(pk=user.pk).update(is_active=False)
-    now = timezone.now()
-    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
-    user_sessions_end(user=user)
-    audit_write(actor=actor, action="user.deactivate", obj=user, after={"is_active": False})
+def user_session_record(*, user, session_key: str | None) -> None:
+    """Remember that ``user`` is logged in under ``session_key`` (see UserSession)."""
+    if not session_key:
+        return
+    cutoff = timezone.now() - timedelta(seconds=settings.SESSION_ABSOLUTE_TIMEOUT)
+    UserSession.objects.filter(user=user, created_at__lt=cutoff).delete()
+    UserSession.objects.update_or_create(session_key=session_key, defaults={"user": user})
+
+
+def user_session_forget(*, session_key: str | None) -> None:
+    if session_key:
+        UserSession.objects.filter(session_key=session_key).delete()
 
 
 def user_sessions_end(*, user) -> int:
-    """Delete every live session of ``user`` (database-backed sessions)."""
+    """End every session of ``user`` now: one delete per recorded key, whatever the session
+    backend, never a scan over all sessions. Returns how many sessions existed."""
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
     ended = 0
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
-            session.delete()
+    for key in keys:
+        store = store_class(session_key=key)
+        if store.exists(key):
             ended += 1
+        store.delete(key)
+    UserSession.objects.filter(user=user).delete()
     return ended
+
+
+@transaction.atomic
+def user_password_set(*, actor, user, password: str) -> None:
+    """Set a new password (already validated by the form: current password, validators).
+
+    Django's session verification (the session stores a hash derived from the password hash)
+    ends every other session of the user at once; the caller keeps its own with
+    ``update_session_auth_hash``. The audit row records that it changed, never the value."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_write(actor=actor, action="user.password_change", obj=user)
+
+
+@transaction.atomic
+def user_sessions_end_by_admin(*, actor, user) -> int:
+    """An administrator ends every session of ``user`` (the account stays active)."""
+    ended = user_sessions_end(user=user)
+    audit_write(actor=actor, action="user.sessions_end", obj=user, after={"sessions_ended": ended})
+    return ended
+
+
+@transaction.atomic
+def user_deactivate(*, actor, user) -> None:
+    """Deactivate a user and end every session and API token at once.
+
+    The Django admin's user form calls this too when "active" is unticked (accounts.admin).
+    """
+    User = get_user_model()
+    was_active = User.objects.filter(pk=user.pk).values_list("is_active", flat=True).first()
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    user.is_active = False
+    now = timezone.now()
+    tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
+    sessions = user_sessions_end(user=user)
+    audit_write(actor=actor, action="user.deactivate", obj=user,
+                before={"is_active": bool(was_active)},
+                after={"is_active": False, "tokens_revoked": tokens, "sessions_ended": sessions})
+
+
+# --- retention of the audit log ---------------------------------------------------------------
+
+def audit_purge(*, before: datetime, actor=None) -> int:
+    """Delete audit rows older than ``before`` (settings.RETENTION["AUDIT_DAYS"]); the only
+    path past the append-only trigger. Leaves one count-only row of kind "erase"."""
+    with transaction.atomic():
+        with audit_purge_permitted():
+            deleted, _ = AuditEvent.objects.filter(occurred_at__lt=before).delete()
+        audit_record(actor=actor, kind=AuditKind.ERASE, action="audit.purge",
+                     object_type="accounts.auditevent",
+                     changes={"count": deleted, "before": before.isoformat()})
+    return deleted

@@ -10,6 +10,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("residency_inspections")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# inspections/retention.py holds retention_apply_task (named inspections.tasks.retention_apply_task).
+app.autodiscover_tasks(["inspections"], related_name="retention")
 
 app.conf.beat_schedule = {
     "verify-pending-nightly": {

@@ -130,6 +130,12 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
 )
 AXES_VERBOSE = False
+# Successful logins are in the audit log (accounts.signals); axes keeps only the failure counters
+# it needs for lockout, not a second, unbounded copy of usernames and addresses.
+AXES_DISABLE_ACCESS_LOG = True
+# The lockout answer: HTTP 429 with a translated page (no username echoed back).
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
 # --- i18n: English and Khmer
 LANGUAGE_CODE = "en"
@@ -245,12 +251,19 @@ RETENTION = {
     "AUDIT_DAYS": env.int("RETENTION_AUDIT_DAYS", default=365 * 5),
 }
 
-# --- logging: never document numbers or names; structured one line per event
+# --- logging: never document numbers, names or query strings; one line per event.
+# Every handler carries the redaction filter (accounts.log_redaction, rule in docs/security.md);
+# Django's own loggers (django.request, django.server) propagate to it instead of their defaults.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "accounts.log_redaction.RedactPersonalDataFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
