@@ -96,3 +96,13 @@ def _flush_may_purge_audit():
     BaseDatabaseOperations.execute_sql_flush = execute_sql_flush
     yield
     BaseDatabaseOperations.execute_sql_flush = original
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """Tests create hundreds of users; PBKDF2 at production strength would dominate the run.
+    (The production hasher and validators are tested where they matter: tests/accounts.)"""
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
