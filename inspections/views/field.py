@@ -292,6 +292,7 @@ def _encounter_page(request, inspection, form, *, encounter=None, status=200):
         "draft_key": draft_key(inspection, form_name),
         "server_updated": encounter.updated_at if encounter else None,
         "screened_roles": " ".join(SCREENED_ROLES),
+        "drafts_saved": _pop_drafts_saved(request),
     }
     template = "inspections/partials/encounter_form.html" if request.htmx else "inspections/encounter_form.html"
     return render(request, template, context, status=status)
