@@ -433,3 +433,31 @@ def test_home_query_count_is_constant(client, officer, station, inspections, dja
     with django_assert_max_num_queries(10):
         response = client.get(reverse("home"))
     assert response.status_code == 200
+
+
+# --- Khmer ----------------------------------------------------------------------------------------
+
+def test_khmer_catalogue_is_complete_and_compiled(settings):
+    import re
+
+    from django.utils import translation
+
+    po = (settings.BASE_DIR / "locale" / "km" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    entries = [e for e in po.split("\n\n")[1:] if "msgid" in e and not e.lstrip().startswith("#~")]
+    untranslated = [e for e in entries if re.search(r'^msgstr(\[0\])? ""$', e, re.M)
+                    and not re.search(r'^msgstr(\[0\])? ""\n"', e, re.M)]
+    assert untranslated == []
+    assert "#, fuzzy" not in po
+    with translation.override("km"):
+        assert translation.gettext("Start inspection") == "ចាប់ផ្ដើមការត្រួតពិនិត្យ"
+        assert str(FlagKind.OVERSTAY.label) == "ស្នាក់នៅហួសកំណត់"
+
+
+def test_pages_render_in_khmer(client, officer, inspection):
+    EncounterFactory(inspection=inspection, role=EncounterRole.WORKER)
+    client.force_login(officer)
+    client.cookies["django_language"] = "km"
+    body = client.get(reverse("inspection_detail", args=[inspection.pk])).content.decode()
+    assert 'lang="km"' in body and "បុគ្គលដែលបានជួប" in body and "កម្មករ" in body
+    body = client.get(reverse("encounter_add", args=[inspection.pk])).content.decode()
+    assert "តើអ្នករស់នៅកន្លែងដែលអ្នកធ្វើការទេ?" in body
