@@ -21,7 +21,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import scope_for
 from accounts.services import audit_read, audit_read_many
 from inspections.forms.field import SCREENED_ROLES, EncounterForm, InspectionForm, apply_service_errors
-from inspections.models import Encounter, FlagStatus, Inspection, InspectionStatus, VerificationStatus
+from inspections.models import (
+    Encounter,
+    FlagKind,
+    FlagStatus,
+    Inspection,
+    InspectionStatus,
+    Severity,
+    VerificationStatus,
+)
 from inspections.selectors import encounter_get, inspection_encounters, inspection_get, inspections_visible
 from inspections.services import (
     encounter_add,
@@ -37,6 +45,7 @@ RECENT_SUBMITTED = 10
 # Flags the officer no longer needs to see: they were found not to apply.
 _HIDDEN_FLAG_STATUSES = (FlagStatus.CLEARED, FlagStatus.DISMISSED)
 _SESSION_DRAFTS_SAVED = "field_drafts_saved"
+_SEVERITY_ORDER = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -108,10 +117,10 @@ def _flag_detail(flag) -> str:
     details = flag.details or {}
     days = details.get("days")
     if isinstance(days, int):
-        if flag.kind == "OVERSTAY":
+        if flag.kind == FlagKind.OVERSTAY:
             return ngettext("%(days)d day over the permitted stay", "%(days)d days over the permitted stay",
                             days) % {"days": days}
-        if flag.kind == "DOCUMENT_EXPIRED":
+        if flag.kind == FlagKind.DOCUMENT_EXPIRED:
             return ngettext("expired %(days)d day ago", "expired %(days)d days ago", days) % {"days": days}
         return ngettext("%(days)d day", "%(days)d days", days) % {"days": days}
     return ""
@@ -128,10 +137,11 @@ def _person_result(encounter: Encounter, inspection: Inspection) -> PersonResult
         return PersonResult(encounter, "exempt", _("Exempt (diplomatic)"))
     if status == VerificationStatus.ERROR:
         return PersonResult(encounter, "error", _("Error — will retry"))
-    flags = [
-        FlagLine(flag.get_kind_display(), _flag_detail(flag), flag.severity, flag.held_for_victim_screening)
-        for flag in encounter.flags.all() if flag.status not in _HIDDEN_FLAG_STATUSES
-    ]
+    visible = [flag for flag in encounter.flags.all() if flag.status not in _HIDDEN_FLAG_STATUSES]
+    # Trafficking first (the person is screened as a possible victim first), then by severity.
+    visible.sort(key=lambda f: (f.kind != FlagKind.TRAFFICKING_INDICATORS, _SEVERITY_ORDER.get(f.severity, 9)))
+    flags = [FlagLine(f.get_kind_display(), _flag_detail(f), f.severity, f.held_for_victim_screening)
+             for f in visible]
     if status == VerificationStatus.FLAGGED and flags:
         return PersonResult(encounter, "flagged", _("Flagged"), flags)
     return PersonResult(encounter, "clear", _("Clear"))
