@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import AuditEvent, AuditKind, Role
 from inspections.models import (
@@ -34,6 +34,13 @@ def _no_worker(monkeypatch):
     calls = []
     monkeypatch.setattr("inspections.services._enqueue_verification", calls.append)
     return calls
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """A request in Khmer leaves Khmer active in this thread (LocaleMiddleware): put English back."""
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture
@@ -439,8 +446,6 @@ def test_home_query_count_is_constant(client, officer, station, inspections, dja
 
 def test_khmer_catalogue_is_complete_and_compiled(settings):
     import re
-
-    from django.utils import translation
 
     po = (settings.BASE_DIR / "locale" / "km" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
     entries = [e for e in po.split("\n\n")[1:] if "msgid" in e and not e.lstrip().startswith("#~")]
