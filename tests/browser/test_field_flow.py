@@ -35,8 +35,19 @@ def verification_requests(monkeypatch):
     return requests
 
 
+SMALL_TAP_TARGETS = """() => Array.from(document.querySelectorAll(
+    'a, button, select, textarea, input:not([type=hidden]):not([type=radio]):not([type=checkbox]), label.choice'))
+  .filter(e => e.offsetParent !== null)
+  .map(e => [e.tagName, (e.textContent.trim() || e.name).slice(0, 40), Math.round(e.getBoundingClientRect().height),
+             Math.round(e.getBoundingClientRect().width)])
+  .filter(([tag, name, height, width]) => height < 44 || width < 44)"""
+
+
 def no_horizontal_scroll(page):
+    """Fits a 360 px phone: no horizontal scrolling, and every tap target at least 44 x 44 px."""
+    page.wait_for_load_state("load")  # styles applied
     assert page.evaluate("document.documentElement.scrollWidth") <= 360, page.url
+    assert page.evaluate(SMALL_TAP_TARGETS) == [], page.url
 
 
 def add_person(page, *, surname, sex, nationality, role, submit="Save and add another"):
