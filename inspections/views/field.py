@@ -42,6 +42,8 @@ from inspections.services import (
 from registry.selectors import premises_get
 
 RECENT_SUBMITTED = 10
+POLL_PENDING = "1500ms"
+POLL_RETRYING = "10s"
 # Flags the officer no longer needs to see: they were found not to apply.
 _HIDDEN_FLAG_STATUSES = (FlagStatus.CLEARED, FlagStatus.DISMISSED)
 _SESSION_DRAFTS_SAVED = "field_drafts_saved"
@@ -156,10 +158,14 @@ def _results_context(request, inspection: Inspection, action: str) -> dict:
     if people:
         audit_read_many(actor=request.user, action=action, objects=[p.encounter for p in people],
                         purpose=_purpose(inspection))
+    pending = any(p.state == "pending" for p in people)
+    retrying = any(p.state == "error" for p in people)
     return {
         "inspection": inspection,
         "people": people,
-        "pending": any(p.state == "pending" for p in people),
+        "pending": pending,
+        # Poll quickly while results are due, slowly while the worker retries errors, else not at all.
+        "poll_every": POLL_PENDING if pending else POLL_RETRYING if retrying else "",
         "editable": _can_edit(request.user, inspection),
     }
 
@@ -196,8 +202,6 @@ def inspection_start(request):
     premises = premises_get(user=request.user, premises_id=request.POST.get("premises"))
     try:
         inspection = inspection_create(actor=request.user, premises=premises)
-    except PermissionDenied:
-        raise
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

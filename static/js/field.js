@@ -198,7 +198,11 @@
     });
   });
 
-  document.addEventListener("htmx:sendError", function () { setOffline(true); });
+  document.addEventListener("htmx:sendError", function () {
+    setOffline(true);
+    var status = document.getElementById("autosave-status");
+    if (status && status.textContent === text("saving")) { status.textContent = text("offline"); }
+  });
   document.addEventListener("htmx:responseError", function () { setOffline(true); });
   document.addEventListener("htmx:beforeRequest", function (event) {
     var elt = event.detail.elt;

@@ -219,3 +219,24 @@ def test_khmer_version_renders(page, login, officer):
     page.get_by_role("link", name="ចាប់ផ្ដើមការត្រួតពិនិត្យ").click()
     expect(page.get_by_role("heading", name="ស្វែងរកទីតាំង", exact=True)).to_be_visible()
     no_horizontal_scroll(page)
+
+
+def test_autosave_resumes_when_the_connection_comes_back(page, login, officer, station):
+    inspection = InspectionFactory(premises=PremisesFactory(district=district("KH-12")), unit=station,
+                                   lead_officer=officer)
+    login(officer)
+    page.goto(f"/inspections/{inspection.pk}/")
+    page.context.set_offline(True)
+    page.get_by_label("Refused access").fill("2")
+    page.get_by_label("Refused access").blur()
+    expect(page.locator("#offline-notice")).to_be_visible()
+    inspection.refresh_from_db()
+    assert inspection.refused_access == 0
+    key = f"ri-draft:inspection:{inspection.pk}:details"
+    assert page.evaluate(f"localStorage.getItem('{key}') !== null")
+    page.context.set_offline(False)
+    expect(page.locator("#autosave-status")).to_contain_text("Saved at")
+    expect(page.locator("#offline-notice")).to_be_hidden()
+    inspection.refresh_from_db()
+    assert inspection.refused_access == 2
+    assert page.evaluate(f"localStorage.getItem('{key}') === null")

@@ -316,12 +316,16 @@ def test_results_partial_shows_each_result_and_stops_polling(client, officer, in
     FlagFactory(encounter=flagged, kind=FlagKind.OVERSTAY, details={"days": 12}, held_for_victim_screening=True)
     FlagFactory(encounter=flagged, kind=FlagKind.TRAFFICKING_INDICATORS, details={})
     body = client.get(url).content.decode()
-    assert "hx-trigger" not in body  # nothing pending: polling stops (errors are retried by the worker)
+    assert 'hx-trigger="every 10s"' in body  # nothing pending; slow polling while the worker retries the error
     assert "Clear" in body and "Exempt (diplomatic)" in body and "Error — will retry" in body
     assert "Overstay" in body and "12 days over the permitted stay" in body
     assert "held for victim screening" in body and "Trafficking indicators" in body
 
     assert "Checking…" not in body
+
+    Verification.objects.filter(encounter=errored).update(status=VerificationStatus.CLEAR)
+    body = client.get(url).content.decode()
+    assert "hx-trigger" not in body  # every result is in: polling stops
 
 
 # --- scoping: another unit's officer gets 404 everywhere ---------------------------------------
