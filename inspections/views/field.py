@@ -181,7 +181,7 @@ def home(request):
     if scope.is_officer:
         base = (
             inspections_visible(user=request.user).filter(unit_id__in=scope.officer_unit_ids)
-            .select_related("premises__district__province").annotate(people=Count("encounters"))
+            .select_related("premises__district__province").annotate(people=Count("encounters", distinct=True))
         )
         context["drafts"] = list(
             base.filter(status=InspectionStatus.DRAFT)

@@ -470,3 +470,14 @@ def test_pages_render_in_khmer(client, officer, inspection):
     assert 'lang="km"' in body and "បុគ្គលដែលបានជួប" in body and "កម្មករ" in body
     body = client.get(reverse("encounter_add", args=[inspection.pk])).content.decode()
     assert "តើអ្នករស់នៅកន្លែងដែលអ្នកធ្វើការទេ?" in body
+
+
+def test_home_counts_people_once_whatever_the_team(client, officer, station, inspection):
+    team = [user_with_role(Role.OFFICER, station, username=f"team{i}") for i in range(3)]
+    inspection.team.set(team)
+    EncounterFactory(inspection=inspection)
+    client.force_login(officer)
+    body = client.get(reverse("home")).content.decode()
+    assert "1 person" in body and "3 people" not in body
+    client.force_login(team[0])  # a team member sees the draft too
+    assert "Golden Lotus Guesthouse" in client.get(reverse("home")).content.decode()
