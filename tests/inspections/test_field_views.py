@@ -481,3 +481,27 @@ def test_home_counts_people_once_whatever_the_team(client, officer, station, ins
     assert "1 person" in body and "3 people" not in body
     client.force_login(team[0])  # a team member sees the draft too
     assert "Golden Lotus Guesthouse" in client.get(reverse("home")).content.decode()
+
+
+def test_supervisor_sees_the_inspection_read_only(client, supervisor, inspection):
+    EncounterFactory(inspection=inspection, surname="WANG")
+    client.force_login(supervisor)
+    response = client.get(reverse("inspection_detail", args=[inspection.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "WANG" in body and "inspection_autosave" not in body and "Add person" not in body
+    assert client.post(reverse("inspection_autosave", args=[inspection.pk]), inspection_data()).status_code == 403
+    assert client.post(reverse("encounter_add", args=[inspection.pk]), person_data()).status_code == 403
+    assert client.post(reverse("inspection_submit", args=[inspection.pk])).status_code == 403
+    inspection.refresh_from_db()
+    assert inspection.status == InspectionStatus.DRAFT
+
+
+def test_submitting_twice_is_harmless(client, officer, inspection, _no_worker, django_capture_on_commit_callbacks):
+    client.force_login(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("inspection_submit", args=[inspection.pk])).status_code == 302
+        response = client.post(reverse("inspection_submit", args=[inspection.pk]), follow=True)
+    assert response.status_code == 200
+    assert "can no longer be changed" in response.content.decode()
+    assert _no_worker == [str(inspection.pk)]
