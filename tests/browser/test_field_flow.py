@@ -60,6 +60,9 @@ def add_person(page, *, surname, sex, nationality, role, submit="Save and add an
 
 
 def test_officer_logs_a_visit_and_sees_each_result(page, login, officer, verification_requests):
+    csp_violations = []
+    page.on("console", lambda message: csp_violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
     login(officer)
     no_horizontal_scroll(page)
     page.get_by_role("link", name="Start inspection").click()
@@ -150,6 +153,7 @@ def test_officer_logs_a_visit_and_sees_each_result(page, login, officer, verific
     expect(page.locator("#results")).not_to_have_attribute("hx-trigger", re.compile(".*"))  # polling stopped
     assert page.evaluate("window.__sameDocument") is True
     no_horizontal_scroll(page)
+    assert csp_violations == []
 
 
 def test_bad_input_shows_errors_next_to_the_field_and_keeps_it(page, login, officer, station):
