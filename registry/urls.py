@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from registry import views
 
 app_name = "registry"
 
-urlpatterns = []
+urlpatterns = [
+    path("premises/", views.premises_search, name="premises_search"),
+    path("premises/new/", views.premises_create, name="premises_create"),
+]
