@@ -265,5 +265,7 @@ LOGGING = {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.server": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
+        # django-axes logs every successful login reset at INFO; the audit log already has logins.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -59,6 +59,10 @@ class Row:
         return dict(zip(ROLES, codes, strict=True))
 
 
+def _encounter_kwargs(encounter):
+    return {"pk": encounter.inspection_id, "encounter_pk": encounter.pk}
+
+
 #        url name                 method   anon off other sup  ana  adm  deact
 MATRIX = [
     Row("accounts:login",        "GET",   "200 302 302 302 302 302 200"),
@@ -70,6 +74,22 @@ MATRIX = [
     Row("home",                  "GET",   "302 200 200 200 200 200 302"),
     Row("api-me",                "GET",   "401 200 200 200 200 200 401"),
     Row("api-me",                "POST",  "401 405 405 405 405 405 401"),
+    # officer field app: objects of the officer's unit; other units' officers get 404
+    Row("inspection_start",      "POST",  "302 302 404 403 404 404 302", obj="premises", kwargs=lambda o: {},
+        data=lambda premises: {"premises": str(premises.pk)}),
+    Row("inspection_detail",     "GET",   "302 200 404 200 404 404 302", obj="inspection"),
+    Row("inspection_detail",     "POST",  "302 200 404 403 404 404 302", obj="inspection",
+        data={"notes": "Second visit"}),
+    Row("inspection_autosave",   "POST",  "302 200 404 403 404 404 302", obj="inspection",
+        data={"notes": "Autosaved"}),
+    Row("inspection_results",    "GET",   "302 200 404 200 404 404 302", obj="inspection"),
+    Row("inspection_submit",     "GET",   "302 200 404 403 404 404 302", obj="inspection"),
+    Row("encounter_add",         "GET",   "302 200 404 403 404 404 302", obj="inspection"),
+    Row("encounter_edit",        "GET",   "302 200 404 403 404 404 302", obj="encounter", kwargs=_encounter_kwargs),
+    Row("encounter_remove",      "GET",   "302 200 404 403 404 404 302", obj="encounter", kwargs=_encounter_kwargs),
+    # analysts and administrators see no premises pages: as if they did not exist
+    Row("registry:premises_search", "GET", "302 200 200 200 404 404 302"),
+    Row("registry:premises_create", "GET", "302 200 200 200 404 404 302"),
     # The OpenAPI schema and its doc pages describe the API and hold no data: public.
     Row("api-schema",            "GET",   "200 200 200 200 200 200 200"),
     Row("api-docs",              "GET",   "200 200 200 200 200 200 200"),
@@ -88,7 +108,12 @@ def _encounter(world):
     return EncounterFactory(inspection=_inspection(world), recorded_by=world["officer"])
 
 
+def _premises(world):
+    return PremisesFactory(district=district("KH-12"))
+
+
 OBJECTS: dict[str, Callable] = {
+    "premises": _premises,
     "inspection": _inspection,
     "encounter": _encounter,
 }
