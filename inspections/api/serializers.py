@@ -1,4 +1,8 @@
+import datetime
+
 from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from config.api import ErrorDetailSerializer
@@ -14,7 +18,7 @@ from inspections.models import (
 )
 from inspections.services import ENCOUNTER_FIELDS
 from inspections.summaries import GROUPS
-from registry.models import Premises
+from registry.models import DocumentType, Premises
 from registry.selectors import premises_inspectable
 
 # --- people met ----------------------------------------------------------------------------------
@@ -46,6 +50,8 @@ class EncounterSerializer(serializers.ModelSerializer):
     verification = VerificationSerializer(read_only=True, allow_null=True, default=None,
                                           help_text="Null until the inspection is submitted.")
     flags = FlagBriefSerializer(many=True, read_only=True)
+    # Read-only model fields lose allow_blank: declared so that the schema admits "" (not recorded).
+    document_type = serializers.ChoiceField(choices=DocumentType.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Encounter
@@ -73,6 +79,16 @@ class EncounterWriteSerializer(serializers.ModelSerializer):
             self.fields["inspection"].queryset = selectors.inspections_visible(user=request.user)
         if self.instance is not None:
             self.fields["inspection"].read_only = True
+
+    def validate_date_of_birth(self, value):
+        if value is not None and not (datetime.date(1900, 1, 1) <= value <= timezone.localdate()):
+            raise serializers.ValidationError(_("Enter a date of birth between 1900 and today."))
+        return value
+
+    def validate_document_expiry(self, value):
+        if value is not None and not 1900 <= value.year <= 2200:
+            raise serializers.ValidationError(_("Enter an expiry date between 1900 and 2200."))
+        return value
 
 
 class EncounterSearchSerializer(serializers.Serializer):
@@ -135,11 +151,24 @@ class InspectionWriteSerializer(serializers.ModelSerializer):
         if self.instance is not None:
             self.fields["premises"].read_only = True
 
+    def _plausible(self, value):
+        if value is None:
+            return value
+        if value.year < 2000 or value > timezone.now() + datetime.timedelta(days=1):
+            raise serializers.ValidationError(_("Enter a time between the year 2000 and tomorrow."))
+        return value
+
+    def validate_started_at(self, value):
+        return self._plausible(value)
+
+    def validate_ended_at(self, value):
+        return self._plausible(value)
+
     def validate(self, attrs):
         started = attrs.get("started_at", getattr(self.instance, "started_at", None))
         ended = attrs.get("ended_at")
         if started and ended and ended < started:
-            raise serializers.ValidationError({"ended_at": "The visit cannot end before it started."})
+            raise serializers.ValidationError({"ended_at": _("The visit cannot end before it started.")})
         return attrs
 
 

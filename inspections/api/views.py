@@ -257,7 +257,7 @@ class EncounterViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                                  value={"document_number": "C 123-4567", "issuing_country": "VNM"}),
                   OpenApiExample("Found", response_only=True, value=[examples.ENCOUNTER])],
     )
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], pagination_class=None, filter_backends=[])
     def search(self, request):
         serializer = EncounterSearchSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
