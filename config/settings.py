@@ -207,6 +207,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Operations are grouped (tagged) by the first path segment after this: premises, inspections, …
+    "SCHEMA_PATH_PREFIX": r"/api/v1/",
     # One name per choice set shared by several fields (spectacular --validate --fail-on-warn).
     "ENUM_NAME_OVERRIDES": {
         "AnswerEnum": "inspections.models.Answer",

@@ -67,7 +67,10 @@ class PremisesViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
 
 @extend_schema_view(
     list=extend_schema(summary="Districts (reference data)",
-                       description="Every district with its province; use the `code` to record premises."),
+                       description="Every district with its province; use the `code` to record premises.",
+                       examples=[OpenApiExample("District", response_only=True, value=[{
+                           "id": 12, "code": "KH-12-01", "name": "Chamkar Mon", "name_km": "ចំការមន",
+                           "province": "KH-12", "province_name": "Phnom Penh"}])]),
 )
 class DistrictViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     permission_classes = API_PERMISSIONS
