@@ -298,9 +298,8 @@ class _SummaryBase(serializers.Serializer):
     def get_fields(self):
         fields = super().get_fields()
         # "from" and "to" are Python keywords: declared here under their JSON names.
-        fields["from"] = fields.pop("date_from")
-        fields["to"] = fields.pop("date_to")
-        return fields
+        renamed = {"date_from": "from", "date_to": "to"}
+        return {renamed.get(name, name): field for name, field in fields.items()}
 
 
 def _summary_serializer(name: str, row: type[serializers.Serializer]) -> type[serializers.Serializer]:
