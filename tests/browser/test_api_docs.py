@@ -2,12 +2,10 @@
 
 import pytest
 
-from tests.browser.conftest import browser, page  # noqa: F401  (fixtures shared with the browser tests)
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _watch(page):  # noqa: F811
+def _watch(page):
     problems = []
     page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: problems.append(str(exc)))
@@ -18,7 +16,7 @@ def _watch(page):  # noqa: F811
     return problems, external
 
 
-def test_swagger_ui_renders_under_the_strict_csp(page):  # noqa: F811
+def test_swagger_ui_renders_under_the_strict_csp(page):
     problems, external = _watch(page)
     page.goto("/api/docs/")
     page.locator(".opblock-summary-path", has_text="/api/v1/summaries/inspections/").first.wait_for()
@@ -27,7 +25,7 @@ def test_swagger_ui_renders_under_the_strict_csp(page):  # noqa: F811
     assert external == []
 
 
-def test_redoc_renders(page):  # noqa: F811
+def test_redoc_renders(page):
     problems, external = _watch(page)
     page.set_viewport_size({"width": 1280, "height": 900})  # Redoc hides its menu on phones
     page.goto("/api/redoc/")
