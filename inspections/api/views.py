@@ -22,6 +22,7 @@ from inspections.api import examples
 from inspections.api.serializers import (
     ConflictErrorSerializer,
     DecisionCreateSerializer,
+    DecisionSerializer,
     EncounterSearchSerializer,
     EncounterSerializer,
     EncounterSummarySerializer,
@@ -132,7 +133,7 @@ class InspectionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         inspection = selectors.inspection_get(user=request.user, inspection_id=inspection_id)
         encounters = list(selectors.inspection_encounters(inspection=inspection))
         inspection.people = len(encounters)
-        data = InspectionDetailSerializer(inspection).data
+        data = InspectionSerializer(inspection).data  # + the people, loaded above in constant queries
         data["encounters"] = EncounterSerializer(encounters, many=True).data
         _audit_one(request, "api.inspection.view", inspection)
         _audit_many(request, "api.encounter.view", encounters)
@@ -307,12 +308,7 @@ class FlagViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         flag.encounter = encounter
         data = FlagSerializer(flag).data
         data["person"] = EncounterSerializer(encounter).data
-        data["decisions"] = [
-            {"id": d.id, "outcome": d.outcome, "status_after": d.status_after, "decided_by": d.decided_by.username,
-             "decided_at": serializers.DateTimeField().to_representation(d.decided_at),
-             "assignee": d.assignee.username if d.assignee else None, "reason": d.reason}
-            for d in selectors.flag_decisions(flag=flag)
-        ]
+        data["decisions"] = DecisionSerializer(selectors.flag_decisions(flag=flag), many=True).data
         _audit_one(request, "api.flag.view", flag)
         _audit_one(request, "api.encounter.view", encounter)
         return Response(data, status=status_code)

@@ -76,3 +76,27 @@ def test_list_query_count_is_constant(op, api_client, station, officer, supervis
     seed(990, unit=station, officer=officer, supervisor=supervisor, start=10)
     assert Flag.objects.count() == 1000
     assert queries() == with_10
+
+
+def test_inspection_detail_query_count_does_not_grow_with_people(api_client, station, officer, supervisor):
+    seed(1, unit=station, officer=officer, supervisor=supervisor, start=0)
+    inspection = Inspection.objects.get()
+    client = api_client(officer)
+    url = f"/api/v1/inspections/{inspection.pk}/"
+    client.get(url)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    with_one = queries()
+    people = Encounter.objects.bulk_create([
+        Encounter(inspection=inspection, surname=f"P {n}", sex="M", nationality="CHN", role="guest") for n in range(30)
+    ])
+    Flag.objects.bulk_create([
+        Flag(encounter=e, kind=FlagKind.NO_ENTRY_RECORD, severity=Severity.HIGH, province_id=district("KH-12").province_id,
+             district=district("KH-12"), premises_type="hotel", nationality="CHN",
+             inspected_on=datetime.date(2026, 11, 1)) for e in people
+    ])
+    assert queries() == with_one
