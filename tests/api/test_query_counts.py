@@ -94,9 +94,10 @@ def test_inspection_detail_query_count_does_not_grow_with_people(api_client, sta
     people = Encounter.objects.bulk_create([
         Encounter(inspection=inspection, surname=f"P {n}", sex="M", nationality="CHN", role="guest") for n in range(30)
     ])
+    where = district("KH-12")
     Flag.objects.bulk_create([
-        Flag(encounter=e, kind=FlagKind.NO_ENTRY_RECORD, severity=Severity.HIGH, province_id=district("KH-12").province_id,
-             district=district("KH-12"), premises_type="hotel", nationality="CHN",
+        Flag(encounter=e, kind=FlagKind.NO_ENTRY_RECORD, severity=Severity.HIGH, province_id=where.province_id,
+             district=where, premises_type="hotel", nationality="CHN",
              inspected_on=datetime.date(2026, 11, 1)) for e in people
     ])
     assert queries() == with_one
