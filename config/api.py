@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import OpenApiExample
 from rest_framework import exceptions, permissions, serializers, status
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -225,3 +226,10 @@ class RolePermission(permissions.BasePermission):
 
 
 API_PERMISSIONS = [permissions.IsAuthenticated, RolePermission]
+
+
+class BoundedLimitOffsetPagination(LimitOffsetPagination):
+    """``limit`` / ``offset`` with a ``count``, for the small lists; at most 200 rows a page."""
+
+    default_limit = 50
+    max_limit = 200

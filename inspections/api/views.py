@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Role
 from accounts.services import audit_read, audit_read_many
-from config.api import API_PERMISSIONS, error_response
+from config.api import API_PERMISSIONS, BoundedLimitOffsetPagination, error_response
 from inspections import selectors, services
 from inspections.api import examples
 from inspections.api.serializers import (
@@ -361,6 +361,7 @@ class ReferralViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     permission_classes = API_PERMISSIONS
     roles = {"*": SUPERVISOR}
     serializer_class = ReferralSerializer
+    pagination_class = BoundedLimitOffsetPagination
     queryset = Referral.objects.none()
 
     def get_queryset(self):

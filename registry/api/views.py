@@ -5,7 +5,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
 from accounts.models import Role
-from config.api import API_PERMISSIONS
+from config.api import API_PERMISSIONS, BoundedLimitOffsetPagination
 from registry import selectors, services
 from registry.api.serializers import DistrictSerializer, PremisesSerializer, PremisesWriteSerializer
 from registry.filtersets import PremisesFilterSet
@@ -48,6 +48,7 @@ class PremisesViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     permission_classes = API_PERMISSIONS
     roles = {"*": FIELD_ROLES}
     serializer_class = PremisesSerializer
+    pagination_class = BoundedLimitOffsetPagination
     filterset_class = PremisesFilterSet
     queryset = Premises.objects.none()  # the model, for the schema; get_queryset scopes it
 

@@ -15,6 +15,7 @@ from inspections.models import (
     Referral,
     Verification,
 )
+from registry.models import Premises
 from tests.inspections.factories import FlagFactory
 from tests.registry.factories import EntryRecordFactory, district
 
@@ -222,3 +223,15 @@ def test_inspection_status_is_reported(api_client, officer, world):
     inspection.status = InspectionStatus.VERIFIED
     inspection.save(update_fields=["status"])
     assert api_client(officer).get(f"{V1}/inspections/{inspection.pk}/").json()["status"] == "verified"
+
+
+def test_pages_are_bounded(api_client, officer, supervisor, world):
+    Premises.objects.bulk_create([Premises(premises_type="hotel", name=f"Hotel {n}", district=district("KH-12"))
+                                  for n in range(205)])
+    premises = api_client(officer).get(f"{V1}/premises/", {"limit": 100000})
+    assert (premises.json()["count"], len(premises.json()["results"])) == (207, 200)
+    flags = api_client(supervisor).get(f"{V1}/flags/", {"page_size": 1})
+    assert len(flags.json()["results"]) == 1
+    following = api_client(supervisor).get(flags.json()["next"])
+    assert len(following.json()["results"]) == 1
+    assert following.json()["results"][0]["id"] != flags.json()["results"][0]["id"]
