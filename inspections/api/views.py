@@ -91,6 +91,7 @@ def _flags_prefetch():
                        examples=[OpenApiExample("Inspection", value=examples.INSPECTION, response_only=True)]),
     retrieve=extend_schema(
         summary="One inspection with the people met, their verification and flags",
+        responses={200: InspectionDetailSerializer},
         examples=[OpenApiExample("Verified inspection", value=examples.INSPECTION_DETAIL, response_only=True)],
     ),
     create=extend_schema(
@@ -282,6 +283,7 @@ class EncounterViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                                    "cursor-paginated.",
                        examples=[OpenApiExample("Flag", value=examples.FLAG, response_only=True)]),
     retrieve=extend_schema(summary="One flag with the person, verification and decisions (supervisors)",
+                           responses={200: FlagDetailSerializer},
                            examples=[OpenApiExample("Flag", value=examples.FLAG_DETAIL, response_only=True)]),
 )
 class FlagViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

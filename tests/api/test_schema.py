@@ -72,3 +72,13 @@ def test_swagger_init_script_is_served_separately(client):
     assert script.status_code == 200
     assert script["Content-Type"].startswith("application/javascript")
     assert b"SwaggerUIBundle" in script.content
+
+
+@pytest.mark.parametrize(("path", "component"), [
+    ("/api/v1/inspections/{id}/", "InspectionDetail"),
+    ("/api/v1/flags/{id}/", "FlagDetail"),
+    ("/api/v1/encounters/{id}/", "Encounter"),
+])
+def test_details_document_what_they_return(schema, path, component):
+    media = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+    assert media["schema"] == {"$ref": f"#/components/schemas/{component}"}
