@@ -213,6 +213,22 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Operations are grouped (tagged) by the first path segment after this: premises, inspections, …
+    "SCHEMA_PATH_PREFIX": r"/api/v1/",
+    # One name per choice set shared by several fields (spectacular --validate --fail-on-warn).
+    "ENUM_NAME_OVERRIDES": {
+        "AnswerEnum": "inspections.models.Answer",
+        "InspectionStatusEnum": "inspections.models.InspectionStatus",
+        "VerificationStatusEnum": "inspections.models.VerificationStatus",
+        "FlagStatusEnum": "inspections.models.FlagStatus",
+        "DecisionOutcomeEnum": "inspections.models.DecisionOutcome",
+        "ReferralOutcomeEnum": "inspections.models.ReferralOutcome",
+    },
+    # Every operation documents the one error format (config/api.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api.add_error_responses",
+    ],
 }
 
 # --- Celery: in-process (eager) when CELERY_BROKER_URL is unset

@@ -1,0 +1,140 @@
+"""Summaries: counts per period and group, no personal data, validated parameters, one query."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from inspections.models import InspectionStatus, Referral, Verification, VerificationStatus
+from registry.models import PremisesType
+from tests.inspections.factories import EncounterFactory, FlagFactory, InspectionFactory
+from tests.registry.factories import PremisesFactory, district
+
+pytestmark = pytest.mark.django_db
+
+V1 = "/api/v1"
+PERSONAL = {"surname", "given_names", "native_name", "date_of_birth", "document_number", "id", "encounter",
+            "foreigner", "inspection", "flag"}
+
+
+def _at(day: datetime.date, hour=10):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+@pytest.fixture
+def counted(station, other_station, officer, supervisor):
+    """Oct: 1 inspection in Phnom Penh; Nov: 2 in Phnom Penh (one a kiln), 1 in Siem Reap; 1 draft (not counted)."""
+    pp_hotel = PremisesFactory(district=district("KH-12"))
+    pp_kiln = PremisesFactory(district=district("KH-12"), premises_type=PremisesType.BRICK_KILN)
+    sr_hotel = PremisesFactory(district=district("KH-17"))
+    plan = [
+        (pp_hotel, station, datetime.date(2026, 10, 5), ["VNM"], InspectionStatus.VERIFIED),
+        (pp_hotel, station, datetime.date(2026, 11, 2), ["VNM", "CHN"], InspectionStatus.VERIFIED),
+        (pp_kiln, station, datetime.date(2026, 11, 3), ["CHN"], InspectionStatus.SUBMITTED),
+        (sr_hotel, other_station, datetime.date(2026, 11, 10), ["THA"], InspectionStatus.VERIFIED),
+        (pp_hotel, station, datetime.date(2026, 11, 11), ["VNM"], InspectionStatus.DRAFT),
+    ]
+    for premises, unit, day, nationalities, status in plan:
+        inspection = InspectionFactory(premises=premises, unit=unit, lead_officer=officer, started_at=_at(day),
+                                       status=status, foreigners_present=len(nationalities) + 1)
+        for nationality in nationalities:
+            encounter = EncounterFactory(inspection=inspection, nationality=nationality, role="worker")
+            if status == InspectionStatus.VERIFIED:
+                Verification.objects.create(encounter=encounter, status=VerificationStatus.FLAGGED)
+                flag = FlagFactory(encounter=encounter)
+                Referral.objects.create(encounter=encounter, flag=flag, organisation="Chab Dai",
+                                        referred_by=supervisor)
+
+
+def test_monthly_inspections_by_province(api_client, analyst, counted):
+    response = api_client(analyst).get(f"{V1}/summaries/inspections/",
+                                       {"from": "2026-10-01", "to": "2026-11-30", "group_by": "province"})
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["period"], body["group_by"], body["from"], body["to"]) == (
+        "month", ["province"], "2026-10-01", "2026-11-30")
+    assert body["results"] == [
+        {"period": "2026-10-01", "province": "KH-12", "inspections": 1, "foreigners_present": 2,
+         "refused_access": 0},
+        {"period": "2026-11-01", "province": "KH-12", "inspections": 2, "foreigners_present": 5,
+         "refused_access": 0},
+        {"period": "2026-11-01", "province": "KH-17", "inspections": 1, "foreigners_present": 2,
+         "refused_access": 0},
+    ]
+
+
+def test_people_met_by_nationality_and_premises_type(api_client, analyst, counted):
+    response = api_client(analyst).get(
+        f"{V1}/summaries/encounters/",
+        {"from": "2026-11-01", "to": "2026-11-30", "group_by": ["nationality", "premises_type"]})
+    rows = {(r["nationality"], r["premises_type"]): (r["people"], r["flagged"], r["pending"])
+            for r in response.json()["results"]}
+    assert rows == {("CHN", "brick_kiln"): (1, 0, 1), ("CHN", "hotel"): (1, 1, 0), ("THA", "hotel"): (1, 1, 0),
+                    ("VNM", "hotel"): (1, 1, 0)}
+
+
+def test_weekly_and_daily_periods(api_client, supervisor, counted):
+    client = api_client(supervisor)
+    weeks = client.get(f"{V1}/summaries/inspections/", {"period": "week", "from": "2026-11-01", "to": "2026-11-30"})
+    # 2 and 3 November 2026 are Monday and Tuesday of one week; 10 November is the next Tuesday.
+    assert [(r["period"], r["inspections"]) for r in weeks.json()["results"]] == [
+        ("2026-11-02", 2), ("2026-11-09", 1)]
+    days = client.get(f"{V1}/summaries/inspections/", {"period": "day", "from": "2026-11-03", "to": "2026-11-10"})
+    assert [r["period"] for r in days.json()["results"]] == ["2026-11-03", "2026-11-10"]
+
+
+def test_flags_and_referrals_summaries(api_client, analyst, counted):
+    client = api_client(analyst)
+    flags = client.get(f"{V1}/summaries/flags/", {"from": "2026-10-01", "to": "2026-11-30"}).json()["results"]
+    assert [(r["period"], r["kind"], r["severity"], r["status"], r["flags"]) for r in flags] == [
+        ("2026-10-01", "OVERSTAY", "high", "open", 1), ("2026-11-01", "OVERSTAY", "high", "open", 3)]
+    referrals = client.get(f"{V1}/summaries/referrals/",
+                           {"period": "month", "group_by": "province,nationality"}).json()["results"]
+    # Referrals are counted when they were made (today), by the person's province and nationality.
+    assert sorted((r["province"], r["nationality"], r["outcome"], r["referrals"]) for r in referrals) == [
+        ("KH-12", "CHN", "pending", 1), ("KH-12", "VNM", "pending", 2), ("KH-17", "THA", "pending", 1)]
+
+
+@pytest.mark.parametrize("name", ["inspections", "encounters", "flags", "referrals"])
+def test_no_personal_data_and_one_query(name, api_client, analyst, counted):
+    client = api_client(analyst)
+    client.get(f"{V1}/summaries/{name}/")  # warm the token's last_used_at
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"{V1}/summaries/{name}/",
+                              {"from": "2026-01-01", "to": "2026-12-31", "group_by": ["province", "district"]})
+    assert response.status_code == 200
+    rows = response.json()["results"]
+    assert rows
+    assert not PERSONAL & {key for row in rows for key in row}
+    grouped = [q["sql"] for q in queries.captured_queries if "GROUP BY" in q["sql"]]
+    assert len(grouped) == 1
+
+
+@pytest.mark.parametrize(("params", "field"), [
+    ({"period": "year"}, "period"),
+    ({"group_by": "surname"}, "group_by"),
+    ({"from": "2026-13-01"}, "from"),
+    ({"to": "yesterday"}, "to"),
+    ({"from": "2026-11-30", "to": "2026-11-01"}, "from"),
+    ({"period": "day", "from": "2024-01-01", "to": "2026-01-01"}, "from"),
+    ({"to": "9999-12-31"}, "to"),
+])
+def test_parameters_are_validated(params, field, api_client, analyst):
+    response = api_client(analyst).get(f"{V1}/summaries/encounters/", params)
+    assert response.status_code == 400
+    assert field in response.json()["error"]["fields"]
+
+
+def test_nationality_is_not_a_group_of_inspections(api_client, analyst):
+    response = api_client(analyst).get(f"{V1}/summaries/inspections/", {"group_by": "nationality"})
+    assert response.status_code == 400
+    assert "group_by" in response.json()["error"]["fields"]
+
+
+def test_analyst_counts_are_national(api_client, analyst, counted):
+    """The analyst's unit is the Phnom Penh station; summaries still count Siem Reap."""
+    rows = api_client(analyst).get(f"{V1}/summaries/inspections/",
+                                   {"from": "2026-11-01", "to": "2026-11-30", "group_by": "province"}).json()
+    assert {r["province"] for r in rows["results"]} == {"KH-12", "KH-17"}
