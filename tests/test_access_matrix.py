@@ -33,7 +33,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.models import Role
 from accounts.services import user_deactivate
 from tests.accounts.factories import user_with_role
-from tests.inspections.factories import EncounterFactory, InspectionFactory
+from tests.inspections.factories import EncounterFactory, FlagFactory, InspectionFactory
 from tests.registry.factories import PremisesFactory, district
 
 ROLES = ("anonymous", "officer", "other_officer", "supervisor", "analyst", "administrator", "deactivated")
@@ -90,6 +90,34 @@ MATRIX = [
     # analysts and administrators see no premises pages: as if they did not exist
     Row("registry:premises_search", "GET", "302 200 200 200 404 404 302"),
     Row("registry:premises_create", "GET", "302 200 200 200 404 404 302"),
+    # REST API (tests/api/test_permissions.py checks every schema operation by token, too)
+    Row("district-list",         "GET",   "401 200 200 200 200 200 401"),
+    Row("premises-list",         "GET",   "401 200 200 200 403 403 401"),
+    Row("premises-list",         "POST",  "401 201 400 201 403 403 401",
+        data=lambda o: {"premises_type": "hotel", "name": "Matrix Inn",
+        "district": district("KH-12").code}),
+    Row("premises-detail",       "GET",   "401 200 404 200 403 403 401", obj="premises"),
+    Row("inspection-list",       "GET",   "401 200 200 200 403 403 401"),
+    Row("inspection-list",       "POST",  "401 201 400 403 403 403 401", obj="premises", kwargs=lambda o: {},
+        data=lambda premises: {"premises": str(premises.pk)}),
+    Row("inspection-detail",     "GET",   "401 200 404 200 403 403 401", obj="inspection"),
+    Row("inspection-detail",     "PATCH", "401 200 404 403 403 403 401", obj="inspection", data={"notes": "Matrix"}),
+    Row("inspection-submit",     "POST",  "401 200 404 403 403 403 401", obj="inspection"),
+    Row("encounter-list",        "GET",   "401 200 200 200 403 403 401"),
+    Row("encounter-detail",      "GET",   "401 200 404 200 403 403 401", obj="encounter"),
+    Row("encounter-detail",      "PATCH", "401 200 404 403 403 403 401", obj="encounter",
+        data={"given_names": "VAN BINH"}),
+    Row("encounter-detail",      "DELETE", "401 204 404 403 403 403 401", obj="encounter"),
+    Row("encounter-search",      "POST",  "401 403 403 200 403 403 401",
+        data={"document_number": "C0000001", "issuing_country": "VNM"}),
+    Row("flag-list",             "GET",   "401 403 403 200 403 403 401"),
+    Row("flag-detail",           "GET",   "401 403 403 200 403 403 401", obj="flag"),
+    Row("flag-decisions",        "POST",  "401 403 403 201 403 403 401", obj="flag", data={"outcome": "start_review"}),
+    Row("referral-list",         "GET",   "401 403 403 200 403 403 401"),
+    Row("summary-inspections",   "GET",   "401 403 403 200 200 200 401"),
+    Row("summary-encounters",    "GET",   "401 403 403 200 200 200 401"),
+    Row("summary-flags",         "GET",   "401 403 403 200 200 200 401"),
+    Row("summary-referrals",     "GET",   "401 403 403 200 200 200 401"),
     # The OpenAPI schema and its doc pages describe the API and hold no data: public.
     Row("api-schema",            "GET",   "200 200 200 200 200 200 200"),
     Row("api-docs",              "GET",   "200 200 200 200 200 200 200"),
@@ -112,7 +140,12 @@ def _premises(world):
     return PremisesFactory(district=district("KH-12"))
 
 
+def _flag(world):
+    return FlagFactory(encounter=_encounter(world))
+
+
 OBJECTS: dict[str, Callable] = {
+    "flag": _flag,
     "premises": _premises,
     "inspection": _inspection,
     "encounter": _encounter,

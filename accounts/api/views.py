@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -10,7 +10,14 @@ from accounts.models import Unit
 class MeView(APIView):
     """Who the caller is: username, roles and units (to check a token or a session)."""
 
-    @extend_schema(responses=MeSerializer)
+    @extend_schema(
+        summary="Who am I",
+        responses=MeSerializer,
+        examples=[OpenApiExample("An officer", response_only=True, value={
+            "username": "officer.dara", "roles": ["officer"],
+            "units": [{"code": "pp-daun-penh", "name": "Daun Penh Station"}],
+        })],
+    )
     def get(self, request):
         scope = scope_for(request.user)
         units = Unit.objects.filter(memberships__user=request.user, is_active=True).distinct().order_by("code")

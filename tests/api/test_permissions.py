@@ -51,6 +51,7 @@ class Op:
 
 V1 = "/api/v1"
 OPERATIONS = [
+    Op("GET", f"{V1}/me/", OFFICER, None),
     Op("GET", f"{V1}/districts/", OFFICER, None),
     Op("GET", f"{V1}/premises/", OFFICER, ANALYST, objects="premises", is_list=True),
     Op("POST", f"{V1}/premises/", OFFICER, ANALYST, ok=201,
