@@ -168,18 +168,17 @@ def victim_queue(*, user, limit: int = 20) -> tuple[list[Flag], int]:
     cases_qs = flags_visible(user=user).filter(
         kind=FlagKind.TRAFFICKING_INDICATORS, status__in=[FlagStatus.OPEN, FlagStatus.IN_REVIEW]
     )
-    cases = list(
-        cases_qs.select_related("encounter__inspection__premises", "province", "district", "assignee")
-        .order_by("-raised_at", "-id")[:limit]
-    )
+    newest = cases_qs.order_by("-raised_at", "-id")
+    cases = list(newest.select_related("encounter__inspection__premises", "province", "district", "assignee")
+                 [:limit])
     held: dict = {}
-    for held_flag in Flag.objects.filter(encounter_id__in=[c.encounter_id for c in cases],
+    # one query whether or not there are cases (the page's query count stays fixed)
+    for held_flag in Flag.objects.filter(encounter_id__in=newest.values("encounter_id")[:limit],
                                          held_for_victim_screening=True).order_by("kind"):
         held.setdefault(held_flag.encounter_id, []).append(held_flag)
     for case in cases:
         case.held_flags = held.get(case.encounter_id, [])
-    total = len(cases) if len(cases) < limit else cases_qs.count()
-    return cases, total
+    return cases, cases_qs.count()
 
 
 def premises_people(*, user, premises, limit: int = 200) -> dict:
