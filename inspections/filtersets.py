@@ -52,9 +52,11 @@ class FlagFilterSet(django_filters.FilterSet):
     counting never join the encounter, inspection or premises tables.
     """
 
-    kind = django_filters.MultipleChoiceFilter(choices=FlagKind.choices, label=_("Kind"))
-    severity = django_filters.MultipleChoiceFilter(choices=Severity.choices, label=_("Severity"))
-    status = django_filters.MultipleChoiceFilter(choices=FlagStatus.choices, label=_("Status"))
+    # distinct=False: these are Flag's own columns, no join can duplicate a row, and a DISTINCT
+    # over the queue's columns would make PostgreSQL sort the whole filtered table.
+    kind = django_filters.MultipleChoiceFilter(choices=FlagKind.choices, label=_("Kind"), distinct=False)
+    severity = django_filters.MultipleChoiceFilter(choices=Severity.choices, label=_("Severity"), distinct=False)
+    status = django_filters.MultipleChoiceFilter(choices=FlagStatus.choices, label=_("Status"), distinct=False)
     province = django_filters.ModelChoiceFilter(queryset=_provinces, label=_("Province"))
     district = django_filters.ModelChoiceFilter(queryset=_districts, label=_("District"))
     premises_type = django_filters.ChoiceFilter(choices=PremisesType.choices, label=_("Premises type"))

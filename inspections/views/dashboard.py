@@ -65,12 +65,30 @@ def _queue_filterset(request) -> FlagFilterSet:
     return FlagFilterSet(data, queryset=selectors.flags_visible(user=request.user), request=request)
 
 
-def _facet(filterset, name, choices):
-    """Counts per value of filter ``name`` under every other filter (one GROUP BY query)."""
-    counts = dict(filterset.queryset_without(name).values_list(name).annotate(n=Count("pk")).order_by())
-    selected = set(filterset.form.cleaned_data.get(name) or []) if filterset.is_valid() else set()
-    return [{"value": value, "label": label, "count": counts.get(value, 0), "selected": value in selected}
-            for value, label in choices]
+def _facets(filterset) -> tuple[list[dict], list[dict], int]:
+    """Counts per status and per kind, and the total, under the current filter.
+
+    One GROUP BY (status, kind) query under every filter but those two gives all three: the
+    status counts honour the chosen kinds, the kind counts the chosen statuses (each shows what
+    choosing another value would give), and the total honours both, so the queue never runs a
+    COUNT(*) of its own."""
+    matrix = list(filterset.queryset_without("status", "kind").values_list("status", "kind")
+                  .annotate(n=Count("*")).order_by())
+    cleaned = filterset.form.cleaned_data if filterset.is_valid() else {}
+    statuses, kinds = set(cleaned.get("status") or []), set(cleaned.get("kind") or [])
+    by_status, by_kind, total = {}, {}, 0
+    for status, kind, n in matrix:
+        if not kinds or kind in kinds:
+            by_status[status] = by_status.get(status, 0) + n
+        if not statuses or status in statuses:
+            by_kind[kind] = by_kind.get(kind, 0) + n
+        if (not kinds or kind in kinds) and (not statuses or status in statuses):
+            total += n
+    status_facet = [{"value": v, "label": label, "count": by_status.get(v, 0), "selected": v in statuses}
+                    for v, label in FlagStatus.choices]
+    kind_facet = [{"value": v, "label": label, "count": by_kind.get(v, 0), "selected": v in kinds}
+                  for v, label in FlagKind.choices]
+    return status_facet, kind_facet, total
 
 
 def _select(filterset, name, pairs) -> dict:
@@ -107,11 +125,7 @@ def _query_without_page(request) -> str:
 @require_GET
 def queue(request):
     filterset = _queue_filterset(request)
-    status_facet = _facet(filterset, "status", FlagStatus.choices)
-    kind_facet = _facet(filterset, "kind", FlagKind.choices)
-    # The total under the current filter, from the status counts (no COUNT(*) over the table).
-    selected_statuses = {f["value"] for f in status_facet if f["selected"]}
-    total = sum(f["count"] for f in status_facet if not selected_statuses or f["value"] in selected_statuses)
+    status_facet, kind_facet, total = _facets(filterset)
 
     paginator = Paginator(
         filterset.qs.select_related("encounter__inspection__premises", "province", "district", "assignee"),
