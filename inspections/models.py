@@ -269,6 +269,8 @@ class Flag(models.Model):
             models.Index(fields=["-raised_at", "-id"], name="flag_queue_newest"),
             # the queue's counts per status and kind, read from the index alone (province-scoped)
             models.Index(fields=["province", "status", "kind"], name="flag_queue_province_counts"),
+            # the newest change of any flag: the version of the queue's cached counts
+            models.Index(fields=["updated_at"], name="flag_updated"),
         ]
 
     def __str__(self):

@@ -467,3 +467,19 @@ def test_overview_uses_leaflet_only_with_a_tile_server(client_sup, settings):
     settings.MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
     html = client_sup.get(reverse("dashboard-overview")).content.decode()
     assert "vendor/leaflet/leaflet.js" in html and "tiles.example.org" in html
+
+
+def test_counts_follow_a_decision_at_once(client_sup, supervisor):
+    """The counts are cached, but under the newest flag change: a decision shows immediately."""
+    flag = flag_for()
+    flag_for()
+    assert client_sup.get(QUEUE).context["total"] == 2
+    from inspections import services
+
+    services.flag_decide(actor=supervisor, flag=flag, outcome=DecisionOutcome.DISMISS, reason="duplicate",
+                         expected_version=flag.version)
+    response = client_sup.get(QUEUE)
+    assert response.context["total"] == 1
+    assert {f["value"]: f["count"] for f in response.context["status_facet"]}[FlagStatus.DISMISSED] == 1
+    flag_for()
+    assert client_sup.get(QUEUE).context["total"] == 2
