@@ -184,7 +184,7 @@ VARIANTS = [
     ("kind=OVERSTAY, open", {"kind": "OVERSTAY", "status": "open"}),
     ("kind=TRAFFICKING_INDICATORS", {"kind": "TRAFFICKING_INDICATORS"}),
     ("province=Phnom Penh", {"province": "__pp__", "status": "open"}),
-    ("nationality=CHN, severity=high", {"nationality": "CHN", "severity": "high", "status": "open"}),
+    ("nationality=VNM, severity=high", {"nationality": "VNM", "severity": "high", "status": "open"}),
     ("inspected in the last 30 days", {"inspected_after": "__30d__"}),
     ("premises_type=brick_kiln, sort by inspection date", {"premises_type": "brick_kiln",
                                                              "ordering": "-inspected_on"}),
