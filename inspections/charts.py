@@ -60,12 +60,14 @@ def stacked_period_chart(rows, kind_labels: dict, *, period: str, start, today, 
         bars.append({"x": round(left + index * slot + slot * 0.15, 1), "w": round(slot * 0.7, 1),
                      "label": label, "label_x": round(left + index * slot + slot / 2, 1),
                      "total": sum(per.values()), "segments": segments})
-    ticks = [{"value": round(peak * f), "y": round(top + plot_height * (1 - f), 1)} for f in (0, 0.5, 1)]
+    # gridlines at whole numbers only: 0, the peak, and the half when it is whole
+    values = [0, peak] + ([peak // 2] if peak % 2 == 0 and peak >= 4 else [])
+    ticks = [{"value": v, "y": round(top + plot_height * (1 - v / peak), 1)} for v in sorted(values)]
     return {"width": width, "height": height, "bars": bars, "ticks": ticks, "axis_y": top + plot_height,
             "left": left, "legend": [{"kind": k, "label": kind_labels[k]} for k in kinds]}
 
 
-def bar_chart(pairs, *, width=720, row_height=24, label_width=200) -> dict:
+def bar_chart(pairs, *, width=460, row_height=24, label_width=150) -> dict:
     """Horizontal bars, one per (label, count)."""
     peak = max([n for _label, n in pairs] + [1])
     bars = [{"label": label, "n": n, "y": i * row_height, "text_y": i * row_height + row_height * 0.7,

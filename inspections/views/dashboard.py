@@ -160,7 +160,7 @@ def queue(request):
         "filterset": filterset, "page": page, "flags": flags, "total": total,
         "status_facet": status_facet, "kind_facet": kind_facet, "query": _query_without_page(request),
         "selects": _filter_selects(filterset),
-        "export_query": filterset.data.urlencode(),
+        "export_query": filterset.data.urlencode(), "tab": "queue",
     }
     shown = {flag.encounter_id: flag.encounter for flag in flags}
     if not request.htmx:
@@ -246,7 +246,7 @@ def _case_page(request, flag, bound_form=None, status=200):
     records = selectors.flag_case_records(user=request.user, flag=flag)
     encounter = flag.encounter
     context = {
-        "flag": flag, "encounter": encounter, "inspection": encounter.inspection,
+        "flag": flag, "encounter": encounter, "inspection": encounter.inspection, "tab": "queue",
         "premises": encounter.inspection.premises, "verification": getattr(encounter, "verification", None),
         "comparison": _comparison(encounter, records["entry"]),
         "screening": [{"question": SCREENING_QUESTIONS[name], "value": value, "label": Answer(value).label}
@@ -316,7 +316,7 @@ def referrals(request):
     audit_read_many(actor=request.user, action="referral.list", objects=shown.values(), purpose="referrals")
     return render(request, "inspections/dashboard/referrals.html", {
         "victims": victims, "victims_total": victims_total, "page": page, "rows": rows,
-        "outcome": outcome, "outcomes": ReferralOutcome.choices,
+        "outcome": outcome, "outcomes": ReferralOutcome.choices, "tab": "referrals",
     })
 
 
@@ -349,7 +349,7 @@ def referral_outcome(request, referral_id):
 def premises_ranking(request):
     rows = selectors.premises_risk_ranking(user=request.user)
     return render(request, "inspections/dashboard/premises_ranking.html",
-                  {"rows": rows, "weights": selectors.RISK_WEIGHTS})
+                  {"rows": rows, "weights": selectors.RISK_WEIGHTS, "tab": "premises"})
 
 
 DISCREPANCY_LABELS = {
@@ -372,7 +372,8 @@ def premises_detail(request, premises_id):
         row["discrepancy_items"] = items
     audit_read(actor=request.user, action="premises.people", obj=premises, purpose=f"premises:{premises.pk}",
                count=len(people["rows"]))
-    return render(request, "inspections/dashboard/premises_detail.html", {"premises": premises, **people})
+    return render(request, "inspections/dashboard/premises_detail.html",
+                  {"premises": premises, "tab": "premises", **people})
 
 
 # --- overview -----------------------------------------------------------------------------------
@@ -389,7 +390,7 @@ def overview(request):
         for p in figures["points"]
     ]
     context = {
-        "period": period, "figures": figures,
+        "period": period, "figures": figures, "tab": "overview",
         "period_chart": stacked_period_chart(figures["by_period"], kind_labels, period=period,
                                              start=figures["start"], today=timezone.localdate()),
         "province_chart": bar_chart([(r["premises__district__province__name"], r["n"])
