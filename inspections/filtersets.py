@@ -89,7 +89,8 @@ class FlagFilterSet(django_filters.FilterSet):
         """The filtered queryset ignoring the filters ``names`` (and the ordering): the base of
         the counts per value of a filter, which show what choosing another value would give."""
         queryset = self.queryset.all()
-        if self.is_bound and self.is_valid():
+        if self.is_bound:
+            self.is_valid()  # validates; an invalid filter is left out, exactly as in .qs
             for name, value in self.form.cleaned_data.items():
                 if name not in names and name != "ordering":
                     queryset = self.filters[name].filter(queryset, value)

@@ -162,9 +162,13 @@ def test_queue_sorts_and_paginates(client_sup):
 
 
 def test_queue_invalid_filter_value_is_reported_not_a_500(client_sup):
-    response = client_sup.get(QUEUE, {"inspected_after": "not-a-date", "province": "999999"})
+    flag_for(kind=FlagKind.OVERSTAY)
+    flag_for(kind=FlagKind.NO_WORK_PERMIT)
+    response = client_sup.get(QUEUE, {"inspected_after": "not-a-date", "province": "999999", "kind": ["OVERSTAY"]})
     assert response.status_code == 200
     assert "Enter a valid date" in response.content.decode()
+    # the valid filters still apply, to the list and to the counts alike
+    assert response.context["total"] == 1 and len(response.context["flags"]) == 1
 
 
 def test_htmx_request_gets_only_the_results(client_sup):
