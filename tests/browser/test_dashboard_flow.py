@@ -41,6 +41,9 @@ def cases(station):
 
 def test_supervisor_reviews_decides_refers_and_exports(desk, station, cases):
     supervisor = user_with_role(Role.SUPERVISOR, station, username="desk-supervisor")
+    blocked = []  # the pages must run under the strict CSP: no inline script or style
+    desk.on("console", lambda message: blocked.append(message.text)
+            if "Content Security Policy" in message.text else None)
     desk.goto("/accounts/login/?next=/dashboard/")
     desk.get_by_label("Username").fill(supervisor.get_username())
     desk.get_by_label("Password").fill(PASSWORD)
@@ -96,3 +99,9 @@ def test_supervisor_reviews_decides_refers_and_exports(desk, station, cases):
     assert lines[0].startswith("Flag,Kind,Severity,Status")
     assert len(lines) == 2 and "NO_WORK_PERMIT" in lines[1]
     assert "E1234567" not in content and "V7654321" not in content
+
+    # the overview draws its charts and map without any script
+    desk.goto("/dashboard/overview/")
+    expect(desk.locator("#svg-map circle.point")).to_have_count(0)  # the factory premises have no position
+    expect(desk.locator("svg.chart").first).to_be_visible()
+    assert blocked == []
