@@ -265,6 +265,12 @@ class Flag(models.Model):
             models.Index(fields=["kind", "status"], name="flag_kind_status"),
             models.Index(fields=["inspected_on"], name="flag_inspected_on"),
             models.Index(fields=["assignee", "status"], name="flag_assignee_status"),
+            # the case queue: newest first, stable order (keyset-friendly) under any filter
+            models.Index(fields=["-raised_at", "-id"], name="flag_queue_newest"),
+            # the queue's counts per status and kind, read from the index alone (province-scoped)
+            models.Index(fields=["province", "status", "kind"], name="flag_queue_province_counts"),
+            # the newest change of any flag: the version of the queue's cached counts
+            models.Index(fields=["updated_at"], name="flag_updated"),
         ]
 
     def __str__(self):

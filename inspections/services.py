@@ -318,7 +318,8 @@ def referral_create(*, actor, flag: Flag, organisation: str, note: str = "") -> 
 
 @transaction.atomic
 def referral_record_outcome(*, actor, referral: Referral, outcome: str, outcome_note: str = "") -> Referral:
-    referral = Referral.objects.select_for_update().select_related("flag").get(pk=referral.pk)
+    # of=("self",): PostgreSQL cannot lock the nullable side of the outer join to the flag.
+    referral = Referral.objects.select_for_update(of=("self",)).select_related("flag").get(pk=referral.pk)
     if referral.flag is not None:
         _require_supervisor_of(actor=actor, flag=referral.flag)
     elif not scope_for(actor).has_role(Role.SUPERVISOR):

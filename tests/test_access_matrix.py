@@ -32,6 +32,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Role
 from accounts.services import user_deactivate
+from inspections.models import FlagKind, Referral
 from tests.accounts.factories import user_with_role
 from tests.inspections.factories import EncounterFactory, FlagFactory, InspectionFactory
 from tests.registry.factories import PremisesFactory, district
@@ -90,6 +91,23 @@ MATRIX = [
     # analysts and administrators see no premises pages: as if they did not exist
     Row("registry:premises_search", "GET", "302 200 200 200 404 404 302"),
     Row("registry:premises_create", "GET", "302 200 200 200 404 404 302"),
+    # supervisor dashboard: supervisors only (403 for other roles); other jurisdictions' objects 404
+    Row("dashboard-queue",       "GET",   "302 403 403 200 403 403 302"),
+    Row("dashboard-export-csv",  "GET",   "302 403 403 200 403 403 302"),
+    Row("dashboard-export-xlsx", "GET",   "302 403 403 200 403 403 302"),
+    Row("dashboard-case",        "GET",   "302 403 403 200 403 403 302", obj="flag",
+        kwargs=lambda f: {"flag_id": f.pk}),
+    Row("dashboard-decide",      "POST",  "302 403 403 302 403 403 302", obj="flag",
+        kwargs=lambda f: {"flag_id": f.pk},
+        data=lambda f: {"outcome": "start_review", "expected_version": f.version}),
+    Row("dashboard-referrals",   "GET",   "302 403 403 200 403 403 302"),
+    Row("dashboard-referral-outcome", "POST", "302 403 403 302 403 403 302", obj="referral",
+        kwargs=lambda r: {"referral_id": r.pk},
+        data={"outcome": "accepted", "outcome_note": "Shelter place found"}),
+    Row("dashboard-premises-ranking", "GET", "302 403 403 200 403 403 302"),
+    Row("dashboard-premises",    "GET",   "302 403 403 200 403 403 302", obj="premises",
+        kwargs=lambda p: {"premises_id": p.pk}),
+    Row("dashboard-overview",    "GET",   "302 403 403 200 403 403 302"),
     # REST API (tests/api/test_permissions.py checks every schema operation by token, too)
     Row("district-list",         "GET",   "401 200 200 200 200 200 401"),
     Row("premises-list",         "GET",   "401 200 200 200 403 403 401"),
@@ -144,7 +162,14 @@ def _flag(world):
     return FlagFactory(encounter=_encounter(world))
 
 
+def _referral(world):
+    flag = FlagFactory(encounter=_encounter(world), kind=FlagKind.TRAFFICKING_INDICATORS)
+    return Referral.objects.create(encounter=flag.encounter, flag=flag, organisation="Chab Dai Coalition",
+                                   referred_by=world["supervisor"])
+
+
 OBJECTS: dict[str, Callable] = {
+    "referral": _referral,
     "flag": _flag,
     "premises": _premises,
     "inspection": _inspection,
