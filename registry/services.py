@@ -1,0 +1,556 @@
+"""Writes of the registry: imports of border, stay, labour and guest records, and premises.
+
+Imports are all-or-nothing. Every row is validated first (registry.imports); if any is bad,
+nothing is written and the full report (line, column, reason) comes back. Otherwise rows are
+upserted on their key in batches, with a constant number of queries per batch, inside one
+transaction; ``records_imported`` is sent after it commits and one audit row records the import.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import connection, connections, transaction
+from django.utils import timezone
+
+from accounts.services import audit_write
+from registry.imports import (
+    CellError,
+    ImportSpec,
+    Reference,
+    Table,
+    parse_rows,
+    read_table,
+    rows_table,
+    spec_for,
+    validate,
+)
+from registry.models import (
+    District,
+    EntryRecord,
+    Foreigner,
+    GuestRegistration,
+    ImportJob,
+    ImportKind,
+    ImportStatus,
+    Premises,
+    StayExtension,
+    TravelDocument,
+    VisaType,
+    WorkPermit,
+)
+from registry.normalisation import fold_name, name_key
+from registry.signals import records_imported
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BATCH_SIZE = 5000
+
+
+def _batch_size() -> int:
+    return getattr(settings, "REGISTRY_IMPORT_BATCH_SIZE", DEFAULT_BATCH_SIZE)
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    file_name: str = ""
+    total_rows: int = 0
+    created: int = 0
+    updated: int = 0
+    errors: list[dict] = field(default_factory=list)
+    error_count: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.error_count
+
+
+class ImportRejected(Exception):
+    """The file had bad rows (or could not be read); nothing was written."""
+
+    def __init__(self, result: ImportResult):
+        super().__init__(f"{result.error_count} errors; nothing imported")
+        self.result = result
+
+
+# --- database lookups the validation needs ----------------------------------------------------
+
+def _resolve(reference: str, values: set[str]) -> set[str]:
+    if reference == "entry":
+        return set(EntryRecord.objects.filter(source_id__in=values).values_list("source_id", flat=True))
+    if reference == "premises":
+        return set(Premises.objects.filter(registration_number__in=values)
+                   .values_list("registration_number", flat=True))
+    raise ValueError(reference)
+
+
+def _reference() -> Reference:
+    return Reference(
+        visa_types=lambda: set(VisaType.objects.filter(is_active=True).values_list("code", flat=True)),
+        district_codes=lambda: set(District.objects.values_list("code", flat=True)),
+        resolve=_resolve,
+    )
+
+
+def _batches(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
+    iterator = iter(rows)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+# --- the writers: one per kind; each takes a batch of parsed rows -----------------------------
+# Each returns (created, updated, documents) and issues a constant number of queries.
+
+def _existing(model, key: str, values: list[str]) -> set[str]:
+    return set(model.objects.filter(**{f"{key}__in": values}).values_list(key, flat=True))
+
+
+def _foreigners_by_document(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], object]:
+    """(number, issuing country) -> foreigner id, when exactly one foreigner holds such a document."""
+    if not pairs:
+        return {}
+    found: dict[tuple[str, str], set] = {}
+    rows = TravelDocument.objects.filter(number__in={n for n, _ in pairs}).values_list(
+        "number", "issuing_country", "foreigner_id")
+    for number, country, foreigner_id in rows:
+        if (number, country) in pairs:
+            found.setdefault((number, country), set()).add(foreigner_id)
+    return {pair: next(iter(ids)) for pair, ids in found.items() if len(ids) == 1}
+
+
+def _identity(row: dict) -> tuple:
+    return (fold_name(row["surname"]), fold_name(row["given_names"]), row["date_of_birth"], row["sex"],
+            row["nationality"])
+
+
+def _attach_foreigners(batch: list[dict], now) -> list:
+    """The foreigner id for each entry row: the holder of the same document (type, number,
+    issuing country); else the one existing foreigner with exactly the same identity (folded
+    names, date of birth, sex, nationality), who is given the new document; else a new foreigner.
+    Four queries whatever the batch size."""
+    keys = {(r["document_type"], r["document_number"], r["issuing_country"]) for r in batch}
+    holders: dict[tuple, object] = {}
+    for doc_type, number, country, foreigner_id in TravelDocument.objects.filter(
+            number__in={k[1] for k in keys}).values_list("document_type", "number", "issuing_country",
+                                                           "foreigner_id"):
+        if (doc_type, number, country) in keys:
+            holders[(doc_type, number, country)] = foreigner_id
+
+    unknown = [r for r in batch if (r["document_type"], r["document_number"], r["issuing_country"]) not in holders]
+    if unknown:
+        candidates: dict[tuple, list] = {}
+        for f in Foreigner.objects.filter(
+                nationality__in={r["nationality"] for r in unknown},
+                date_of_birth__in={r["date_of_birth"] for r in unknown},
+                surname__in={r["surname"] for r in unknown}).values(
+                "id", "surname", "given_names", "date_of_birth", "sex", "nationality"):
+            candidates.setdefault(_identity(f), []).append(f["id"])
+        new_foreigners: list[Foreigner] = []
+        new_documents: list[TravelDocument] = []
+        by_identity: dict[tuple, object] = {ident: ids[0] for ident, ids in candidates.items() if len(ids) == 1}
+        for row in unknown:
+            key = (row["document_type"], row["document_number"], row["issuing_country"])
+            if key in holders:
+                continue
+            ident = _identity(row)
+            foreigner_id = by_identity.get(ident)
+            if foreigner_id is None:
+                foreigner = Foreigner(
+                    id=uuid.uuid4(), surname=row["surname"], given_names=row["given_names"],
+                    date_of_birth=row["date_of_birth"], sex=row["sex"], nationality=row["nationality"],
+                    created_at=now,
+                )
+                new_foreigners.append(foreigner)
+                foreigner_id = by_identity[ident] = foreigner.id
+            new_documents.append(TravelDocument(foreigner_id=foreigner_id, document_type=key[0], number=key[1],
+                                                issuing_country=key[2]))
+            holders[key] = foreigner_id
+        Foreigner.objects.bulk_create(new_foreigners)
+        TravelDocument.objects.bulk_create(new_documents)
+    return [holders[(r["document_type"], r["document_number"], r["issuing_country"])] for r in batch]
+
+
+_ENTRY_FIELDS = ["document_type", "document_number", "issuing_country", "nationality", "surname", "given_names",
+                 "date_of_birth", "sex", "entry_date", "port_of_entry", "permitted_until", "exit_date"]
+
+
+def _write_entries(batch: list[dict], ctx: dict):
+    now = ctx["now"]
+    existing = _existing(EntryRecord, "source_id", [r["source_id"] for r in batch])
+    foreigner_ids = _attach_foreigners(batch, now)
+    visa_ids = ctx["visa_ids"]
+    records = [
+        EntryRecord(
+            source_id=r["source_id"], foreigner_id=foreigner_id, visa_type_id=visa_ids[r["visa_type"]],
+            name_key=name_key(r["surname"], r["given_names"]), imported_at=now, updated_at=now,
+            **{f: r[f] for f in _ENTRY_FIELDS},
+        )
+        for r, foreigner_id in zip(batch, foreigner_ids, strict=True)
+    ]
+    EntryRecord.objects.bulk_create(
+        records, update_conflicts=True, unique_fields=["source_id"],
+        update_fields=[*_ENTRY_FIELDS, "foreigner", "visa_type", "name_key", "updated_at"],
+    )
+    documents = [(r["document_number"], r["issuing_country"]) for r in batch]
+    return len(batch) - len(existing), len(existing), documents
+
+
+def _write_stay_extensions(batch: list[dict], ctx: dict):
+    existing = _existing(StayExtension, "source_id", [r["source_id"] for r in batch])
+    entries = {
+        source_id: (pk, number, country)
+        for source_id, pk, number, country in EntryRecord.objects.filter(
+            source_id__in={r["entry_source_id"] for r in batch}).values_list(
+            "source_id", "id", "document_number", "issuing_country")
+    }
+    StayExtension.objects.bulk_create(
+        [
+            StayExtension(source_id=r["source_id"], entry_id=entries[r["entry_source_id"]][0],
+                          visa_type_id=ctx["visa_ids"][r["visa_type"]], granted_on=r["granted_on"],
+                          valid_until=r["valid_until"], imported_at=ctx["now"])
+            for r in batch
+        ],
+        update_conflicts=True, unique_fields=["source_id"],
+        update_fields=["entry", "visa_type", "granted_on", "valid_until"],
+    )
+    documents = [entries[r["entry_source_id"]][1:] for r in batch]
+    return len(batch) - len(existing), len(existing), documents
+
+
+def _premises_ids(numbers: set[str]) -> dict[str, object]:
+    numbers = {n for n in numbers if n}
+    if not numbers:
+        return {}
+    return dict(Premises.objects.filter(registration_number__in=numbers).values_list("registration_number", "id"))
+
+
+def _write_work_permits(batch: list[dict], ctx: dict):
+    existing = _existing(WorkPermit, "source_id", [r["source_id"] for r in batch])
+    holders = _foreigners_by_document({(r["document_number"], r["issuing_country"]) for r in batch})
+    premises = _premises_ids({r["employer_registration_number"] for r in batch})
+    WorkPermit.objects.bulk_create(
+        [
+            WorkPermit(
+                source_id=r["source_id"], document_number=r["document_number"], issuing_country=r["issuing_country"],
+                foreigner_id=holders.get((r["document_number"], r["issuing_country"])),
+                surname=r["surname"], given_names=r["given_names"], employer_name=r["employer_name"],
+                employer_premises_id=premises.get(r["employer_registration_number"]),
+                occupation=r["occupation"], valid_from=r["valid_from"], valid_until=r["valid_until"],
+                imported_at=ctx["now"],
+            )
+            for r in batch
+        ],
+        update_conflicts=True, unique_fields=["source_id"],
+        update_fields=["document_number", "issuing_country", "foreigner", "surname", "given_names", "employer_name",
+                       "employer_premises", "occupation", "valid_from", "valid_until"],
+    )
+    documents = [(r["document_number"], r["issuing_country"]) for r in batch]
+    return len(batch) - len(existing), len(existing), documents
+
+
+def _write_guest_registrations(batch: list[dict], ctx: dict):
+    existing = _existing(GuestRegistration, "source_id", [r["source_id"] for r in batch])
+    holders = _foreigners_by_document({(r["document_number"], r["issuing_country"]) for r in batch})
+    premises = _premises_ids({r["premises_registration_number"] for r in batch})
+    GuestRegistration.objects.bulk_create(
+        [
+            GuestRegistration(
+                source_id=r["source_id"], premises_id=premises[r["premises_registration_number"]],
+                foreigner_id=holders.get((r["document_number"], r["issuing_country"])),
+                document_number=r["document_number"], issuing_country=r["issuing_country"],
+                nationality=r["nationality"], surname=r["surname"], given_names=r["given_names"],
+                check_in=r["check_in"], check_out=r["check_out"], imported_at=ctx["now"],
+            )
+            for r in batch
+        ],
+        update_conflicts=True, unique_fields=["source_id"],
+        update_fields=["premises", "foreigner", "document_number", "issuing_country", "nationality", "surname",
+                       "given_names", "check_in", "check_out"],
+    )
+    documents = [(r["document_number"], r["issuing_country"]) for r in batch]
+    return len(batch) - len(existing), len(existing), documents
+
+
+_PREMISES_FIELDS = ["premises_type", "name", "address", "latitude", "longitude", "operator_name", "contact"]
+
+
+def _write_premises(batch: list[dict], ctx: dict):
+    # The registration number is unique only when not blank (a partial index), which ON CONFLICT
+    # cannot target portably, so existing rows are updated with bulk_update instead.
+    existing = dict(Premises.objects.filter(registration_number__in=[r["registration_number"] for r in batch])
+                    .values_list("registration_number", "id"))
+    district_ids = ctx["district_ids"]
+    now = ctx["now"]
+    new, changed = [], []
+    for r in batch:
+        premises = Premises(
+            id=existing.get(r["registration_number"], uuid.uuid4()), registration_number=r["registration_number"],
+            district_id=district_ids[r["district_code"]], updated_at=now, **{f: r[f] for f in _PREMISES_FIELDS},
+        )
+        if r["registration_number"] in existing:
+            changed.append(premises)
+        else:
+            premises.created_at = now
+            premises.created_by = ctx["actor"] if getattr(ctx["actor"], "pk", None) else None
+            new.append(premises)
+    Premises.objects.bulk_create(new)
+    if changed:
+        Premises.objects.bulk_update(changed, [*_PREMISES_FIELDS, "district", "updated_at"])
+    return len(new), len(changed), []
+
+
+_WRITERS: dict[str, Callable] = {
+    ImportKind.ENTRY_RECORDS: _write_entries,
+    ImportKind.STAY_EXTENSIONS: _write_stay_extensions,
+    ImportKind.WORK_PERMITS: _write_work_permits,
+    ImportKind.GUEST_REGISTRATIONS: _write_guest_registrations,
+    ImportKind.PREMISES: _write_premises,
+}
+
+
+# --- progress ---------------------------------------------------------------------------------
+
+class _Progress:
+    """Writes a job's progress where a poller can see it. On PostgreSQL the import's transaction is
+    still open, so progress goes through a second connection; on SQLite (one writer) it is written
+    in the same transaction and becomes visible when the import commits."""
+
+    def __init__(self, job: ImportJob | None):
+        self.job = job
+        self._side = None
+
+    def update(self, **values) -> None:
+        if self.job is None:
+            return
+        for name, value in values.items():
+            setattr(self.job, name, value)
+        if connection.vendor == "postgresql" and connection.in_atomic_block:
+            if self._side is None:
+                self._side = connections.create_connection("default")
+            columns = ", ".join(f"{connection.ops.quote_name(name)} = %s" for name in values)
+            with self._side.cursor() as cursor:
+                cursor.execute(f"UPDATE {ImportJob._meta.db_table} SET {columns} WHERE id = %s",  # noqa: S608
+                               [*values.values(), self.job.pk])
+        else:
+            ImportJob.objects.filter(pk=self.job.pk).update(**values)
+
+    def close(self) -> None:
+        if self._side is not None:
+            self._side.close()
+            self._side = None
+
+
+# --- the import -------------------------------------------------------------------------------
+
+def _table(*, rows: Iterable[dict] | None, file, file_name: str) -> Table:
+    if rows is not None:
+        return rows_table(rows)
+    return read_table(file, file_name)
+
+
+def _import(*, actor, kind: str, rows: Iterable[dict] | None = None, file=None, file_name: str = "",
+            job: ImportJob | None = None, batch_size: int | None = None) -> ImportResult:
+    if file is not None and not file_name:
+        file_name = Path(str(getattr(file, "name", file))).name
+    result = ImportResult(kind=kind, file_name=file_name)
+    progress = _Progress(job)
+    batch_size = batch_size or _batch_size()
+    try:
+        progress.update(status=ImportStatus.VALIDATING, processed_rows=0)
+        try:
+            table = _table(rows=rows, file=file, file_name=file_name)
+        except CellError as exc:
+            result.errors = [{"line": 1, "column": "", "reason": str(exc)}]
+            result.error_count = 1
+            raise ImportRejected(result) from None
+        ref = _reference()
+        spec: ImportSpec = spec_for(kind, ref)
+        validation = validate(spec, table, ref, progress=lambda n: progress.update(processed_rows=n))
+        result.total_rows = validation.total_rows
+        if validation.error_count:
+            result.errors = validation.report()
+            result.error_count = validation.error_count
+            raise ImportRejected(result)
+
+        progress.update(status=ImportStatus.IMPORTING, total_rows=result.total_rows, processed_rows=0)
+        documents: list[tuple[str, str]] = []
+        with transaction.atomic():
+            ctx = {
+                "now": timezone.now(), "actor": actor,
+                "visa_ids": dict(VisaType.objects.values_list("code", "id")),
+                "district_ids": dict(District.objects.values_list("code", "id")) if kind == ImportKind.PREMISES
+                else {},
+            }
+            writer = _WRITERS[kind]
+            processed = 0
+            for batch in _batches(parse_rows(spec, table), batch_size):
+                created, updated, docs = writer(batch, ctx)
+                result.created += created
+                result.updated += updated
+                documents.extend(docs)
+                processed += len(batch)
+                progress.update(processed_rows=processed)
+            audit_write(
+                actor=actor, action=f"import.{kind}", object_type="registry.importjob",
+                object_id=str(job.pk) if job else "",
+                after={"file": file_name, "rows": result.total_rows, "created": result.created,
+                       "updated": result.updated},
+            )
+            progress.close()
+            if job is not None:
+                job.status = ImportStatus.DONE
+                job.created_rows, job.updated_rows = result.created, result.updated
+                job.finished_at = timezone.now()
+                job.errors = []
+                job.save(update_fields=["status", "created_rows", "updated_rows", "finished_at", "errors",
+                                        "processed_rows", "total_rows"])
+            transaction.on_commit(
+                lambda: records_imported.send(sender=ImportJob, kind=kind, documents=documents)
+            )
+        logger.info("import %s done: %d rows, %d created, %d updated", kind, result.total_rows, result.created,
+                    result.updated)
+        return result
+    except ImportRejected as rejected:
+        progress.close()
+        if job is not None:
+            job.status = ImportStatus.REJECTED
+            job.errors = rejected.result.errors
+            job.total_rows = rejected.result.total_rows
+            job.finished_at = timezone.now()
+            job.save(update_fields=["status", "errors", "total_rows", "processed_rows", "finished_at"])
+        logger.info("import %s rejected: %d errors", kind, rejected.result.error_count)
+        raise
+    except Exception:
+        progress.close()
+        if job is not None:
+            ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, finished_at=timezone.now())
+        raise
+
+
+def entry_records_import(*, actor, rows: Iterable[dict] | None = None, file=None, file_name: str = "",
+                         job: ImportJob | None = None, batch_size: int | None = None) -> ImportResult:
+    """Upsert entry records on source_id. Raises ImportRejected (with every error) if any row is bad."""
+    return _import(actor=actor, kind=ImportKind.ENTRY_RECORDS, rows=rows, file=file, file_name=file_name, job=job,
+                   batch_size=batch_size)
+
+
+def stay_extensions_import(*, actor, rows: Iterable[dict] | None = None, file=None, file_name: str = "",
+                           job: ImportJob | None = None, batch_size: int | None = None) -> ImportResult:
+    return _import(actor=actor, kind=ImportKind.STAY_EXTENSIONS, rows=rows, file=file, file_name=file_name,
+                   job=job, batch_size=batch_size)
+
+
+def work_permits_import(*, actor, rows: Iterable[dict] | None = None, file=None, file_name: str = "",
+                        job: ImportJob | None = None, batch_size: int | None = None) -> ImportResult:
+    return _import(actor=actor, kind=ImportKind.WORK_PERMITS, rows=rows, file=file, file_name=file_name, job=job,
+                   batch_size=batch_size)
+
+
+def guest_registrations_import(*, actor, rows: Iterable[dict] | None = None, file=None, file_name: str = "",
+                               job: ImportJob | None = None, batch_size: int | None = None) -> ImportResult:
+    return _import(actor=actor, kind=ImportKind.GUEST_REGISTRATIONS, rows=rows, file=file, file_name=file_name,
+                   job=job, batch_size=batch_size)
+
+
+def premises_import(*, actor, rows: Iterable[dict] | None = None, file=None, file_name: str = "",
+                    job: ImportJob | None = None, batch_size: int | None = None) -> ImportResult:
+    return _import(actor=actor, kind=ImportKind.PREMISES, rows=rows, file=file, file_name=file_name, job=job,
+                   batch_size=batch_size)
+
+
+IMPORTERS: dict[str, Callable[..., ImportResult]] = {
+    ImportKind.ENTRY_RECORDS: entry_records_import,
+    ImportKind.STAY_EXTENSIONS: stay_extensions_import,
+    ImportKind.WORK_PERMITS: work_permits_import,
+    ImportKind.GUEST_REGISTRATIONS: guest_registrations_import,
+    ImportKind.PREMISES: premises_import,
+}
+
+
+def import_run(*, actor, kind: str, file=None, rows: Iterable[dict] | None = None, job: ImportJob | None = None,
+               file_name: str = "", batch_size: int | None = None) -> ImportResult:
+    """The one entry point of the command, the API and the upload page.
+
+    ``file`` is a path or a binary file object (CSV or XLSX); ``rows`` a list of JSON objects.
+    Returns the result; a rejected import (``result.ok`` false) wrote nothing and carries every
+    error. The job, when given, follows along (status, processed_rows, counts, errors).
+    """
+    if kind not in IMPORTERS:
+        raise ValueError(f"unknown import kind {kind!r}")
+    try:
+        return IMPORTERS[kind](actor=actor, rows=rows, file=file, file_name=file_name, job=job,
+                               batch_size=batch_size)
+    except ImportRejected as rejected:
+        return rejected.result
+
+
+@transaction.atomic
+def import_job_enqueue(*, actor, kind: str, upload) -> ImportJob:
+    """Store an uploaded file under MEDIA_ROOT/imports/ and run it in the background
+    (registry.tasks.import_run_task, which deletes the file when done)."""
+    from registry.tasks import import_run_task
+
+    name = Path(getattr(upload, "name", "") or "upload.csv").name
+    suffix = ".xlsx" if name.lower().endswith(".xlsx") else ".csv"
+    job = ImportJob.objects.create(kind=kind, file_name=name[:255],
+                                   created_by=actor if getattr(actor, "pk", None) else None)
+    storage = FileSystemStorage(location=os.path.join(settings.MEDIA_ROOT, "imports"))
+    stored = storage.save(f"{job.pk}{suffix}", upload)
+    path = storage.path(stored)
+    transaction.on_commit(lambda: import_run_task.delay(str(job.pk), path))
+    return job
+
+
+# --- premises ---------------------------------------------------------------------------------
+
+_PREMISES_EDITABLE = ["premises_type", "name", "registration_number", "address", "district", "latitude", "longitude",
+                      "operator_name", "contact"]
+
+
+def _premises_snapshot(premises: Premises) -> dict:
+    data = {name: getattr(premises, name) for name in _PREMISES_EDITABLE if name != "district"}
+    data["district"] = premises.district.code if premises.district_id else None
+    for name in ("latitude", "longitude"):
+        data[name] = str(data[name]) if data[name] is not None else None
+    return data
+
+
+@transaction.atomic
+def premises_create(*, actor, premises_type: str, name: str, district: District, registration_number: str = "",
+                    address: str = "", latitude=None, longitude=None, operator_name: str = "",
+                    contact: str = "") -> Premises:
+    premises = Premises(
+        premises_type=premises_type, name=name, district=district, registration_number=registration_number,
+        address=address, latitude=latitude, longitude=longitude, operator_name=operator_name, contact=contact,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    premises.full_clean()
+    premises.save()
+    audit_write(actor=actor, action="premises.create", obj=premises, after=_premises_snapshot(premises))
+    return premises
+
+
+@transaction.atomic
+def premises_update(*, actor, premises: Premises, **changes) -> Premises:
+    unknown = set(changes) - set(_PREMISES_EDITABLE)
+    if unknown:
+        raise TypeError(f"premises_update() got unexpected fields: {', '.join(sorted(unknown))}")
+    before = _premises_snapshot(premises)
+    for name, value in changes.items():
+        setattr(premises, name, value)
+    premises.full_clean()
+    premises.save(update_fields=[*changes, "updated_at"])
+    after = _premises_snapshot(premises)
+    changed = [k for k in after if after[k] != before[k]]
+    audit_write(actor=actor, action="premises.update", obj=premises,
+                before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
+    return premises
