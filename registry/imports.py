@@ -114,7 +114,9 @@ def parse_code(label: str, known: Callable[[], set[str]]) -> Callable[[str], str
     cache: dict[str, set[str]] = {}
 
     def parse(value: str) -> str:
-        codes = cache.setdefault("codes", known())
+        if "codes" not in cache:
+            cache["codes"] = known()
+        codes = cache["codes"]
         code = value.upper()
         if code not in codes:
             raise CellError(f"unknown {label} '{value[:20]}'")
@@ -391,20 +393,18 @@ def read_table(source, file_name: str = "") -> Table:
     return Table(header=header, reopen=body)
 
 
-def rows_table(rows: Iterable[dict]) -> Table:
-    """JSON objects (the API) as a Table; ``line`` is the 1-based position in the array."""
+def rows_table(rows: Iterable[dict], spec: ImportSpec) -> Table:
+    """JSON objects (the API) as a Table with the spec's columns: a missing or null field is an
+    empty cell, fields the spec does not name are ignored; ``line`` is the 1-based position in
+    the array."""
     rows = list(rows)
-    names: list[str] = []
-    for row in rows:
-        for key in row:
-            if key not in names:
-                names.append(key)
+    names = spec.names
 
     def body() -> Iterator[tuple[int, list[str]]]:
         for line, row in enumerate(rows, start=1):
-            yield line, [_cell(row.get(name)) for name in names]
+            yield line, [_cell(row.get(name)) if isinstance(row, dict) else "" for name in names]
 
-    return Table(header=names, reopen=body)
+    return Table(header=list(names), reopen=body)
 
 
 # --- validation -------------------------------------------------------------------------------

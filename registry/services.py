@@ -13,10 +13,12 @@ import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import connection, connections, transaction
 from django.utils import timezone
@@ -351,9 +353,9 @@ class _Progress:
 
 # --- the import -------------------------------------------------------------------------------
 
-def _table(*, rows: Iterable[dict] | None, file, file_name: str) -> Table:
+def _table(*, rows: Iterable[dict] | None, file, file_name: str, spec: ImportSpec) -> Table:
     if rows is not None:
-        return rows_table(rows)
+        return rows_table(rows, spec)
     return read_table(file, file_name)
 
 
@@ -366,14 +368,14 @@ def _import(*, actor, kind: str, rows: Iterable[dict] | None = None, file=None, 
     batch_size = batch_size or _batch_size()
     try:
         progress.update(status=ImportStatus.VALIDATING, processed_rows=0)
+        ref = _reference()
+        spec: ImportSpec = spec_for(kind, ref)
         try:
-            table = _table(rows=rows, file=file, file_name=file_name)
+            table = _table(rows=rows, file=file, file_name=file_name, spec=spec)
         except CellError as exc:
             result.errors = [{"line": 1, "column": "", "reason": str(exc)}]
             result.error_count = 1
             raise ImportRejected(result) from None
-        ref = _reference()
-        spec: ImportSpec = spec_for(kind, ref)
         validation = validate(spec, table, ref, progress=lambda n: progress.update(processed_rows=n))
         result.total_rows = validation.total_rows
         if validation.error_count:
@@ -516,6 +518,28 @@ _PREMISES_EDITABLE = ["premises_type", "name", "registration_number", "address",
                       "operator_name", "contact"]
 
 
+def _premises_full_clean(premises: Premises) -> None:
+    """full_clean, with the position's range checks named by field (the database constraints
+    would otherwise be reported for the whole object)."""
+    errors = {}
+    for name, limit in (("latitude", 90), ("longitude", 180)):
+        value = getattr(premises, name)
+        if value in (None, ""):
+            continue
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            continue  # full_clean names it
+        if not number.is_finite() or not -limit <= number <= limit:
+            errors[name] = [f"must be between -{limit} and {limit}"]
+    try:
+        premises.full_clean(exclude=list(errors))
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+
+
 def _premises_snapshot(premises: Premises) -> dict:
     data = {name: getattr(premises, name) for name in _PREMISES_EDITABLE if name != "district"}
     data["district"] = premises.district.code if premises.district_id else None
@@ -533,7 +557,7 @@ def premises_create(*, actor, premises_type: str, name: str, district: District,
         address=address, latitude=latitude, longitude=longitude, operator_name=operator_name, contact=contact,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
-    premises.full_clean()
+    _premises_full_clean(premises)
     premises.save()
     audit_write(actor=actor, action="premises.create", obj=premises, after=_premises_snapshot(premises))
     return premises
@@ -547,7 +571,7 @@ def premises_update(*, actor, premises: Premises, **changes) -> Premises:
     before = _premises_snapshot(premises)
     for name, value in changes.items():
         setattr(premises, name, value)
-    premises.full_clean()
+    _premises_full_clean(premises)
     premises.save(update_fields=[*changes, "updated_at"])
     after = _premises_snapshot(premises)
     changed = [k for k in after if after[k] != before[k]]
