@@ -49,7 +49,7 @@ from registry.models import (
     VisaType,
     WorkPermit,
 )
-from registry.normalisation import fold_name, name_key
+from registry.normalisation import name_key
 from registry.signals import records_imported
 
 logger = logging.getLogger(__name__)
@@ -111,6 +111,64 @@ def _batches(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
 
 # --- the writers: one per kind; each takes a batch of parsed rows -----------------------------
 # Each returns (created, updated, documents) and issues a constant number of queries.
+# On PostgreSQL rows go through COPY (into the table, or into a temporary stage followed by one
+# INSERT ... ON CONFLICT); elsewhere through bulk_create.
+
+def _is_pg() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _columns(model, names: list[str]) -> list[str]:
+    return [model._meta.get_field(n).column for n in names]
+
+
+def _copy(cursor, table: str, columns: list[str], rows: list[tuple]) -> None:
+    qn = connection.ops.quote_name
+    with cursor.cursor.copy(f"COPY {qn(table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _insert(model, names: list[str], rows: list[tuple]) -> None:
+    """Plain inserts of new rows."""
+    if not rows:
+        return
+    if _is_pg():
+        with connection.cursor() as cursor:
+            _copy(cursor, model._meta.db_table, _columns(model, names), rows)
+        return
+    attnames = [model._meta.get_field(n).attname for n in names]
+    model.objects.bulk_create([model(**dict(zip(attnames, row, strict=True))) for row in rows])
+
+
+def _upsert(model, names: list[str], rows: list[tuple], *, update: list[str], key: str = "source_id"):
+    """Insert or update on ``key``; returns (created, updated)."""
+    if _is_pg():
+        qn = connection.ops.quote_name
+        table = model._meta.db_table
+        stage = qn(f"import_stage_{table}")
+        columns = ", ".join(qn(c) for c in _columns(model, names))
+        assignments = ", ".join(f"{qn(c)} = EXCLUDED.{qn(c)}" for c in _columns(model, update))
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} ON COMMIT DROP AS "
+                           f"SELECT {columns} FROM {qn(table)} WITH NO DATA")
+            cursor.execute(f"TRUNCATE {stage}")
+            _copy(cursor, f"import_stage_{table}", _columns(model, names), rows)
+            cursor.execute(
+                f"WITH up AS (INSERT INTO {qn(table)} ({columns}) SELECT {columns} FROM {stage} "
+                f"ON CONFLICT ({qn(model._meta.get_field(key).column)}) DO UPDATE SET {assignments} "
+                f"RETURNING (xmax = 0) AS created) "
+                f"SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM up"
+            )
+            created, updated = cursor.fetchone()
+        return created, updated
+    position = names.index(key)
+    existing = _existing(model, key, [row[position] for row in rows])
+    attnames = [model._meta.get_field(n).attname for n in names]
+    model.objects.bulk_create([model(**dict(zip(attnames, row, strict=True))) for row in rows],
+                              update_conflicts=True, unique_fields=[key], update_fields=update)
+    return len(rows) - len(existing), len(existing)
+
 
 def _existing(model, key: str, values: list[str]) -> set[str]:
     return set(model.objects.filter(**{f"{key}__in": values}).values_list(key, flat=True))
@@ -130,15 +188,15 @@ def _foreigners_by_document(pairs: set[tuple[str, str]]) -> dict[tuple[str, str]
 
 
 def _identity(row: dict) -> tuple:
-    return (fold_name(row["surname"]), fold_name(row["given_names"]), row["date_of_birth"], row["sex"],
-            row["nationality"])
+    """Names exactly as imported (upper case, single spaces), date of birth, sex, nationality."""
+    return row["surname"], row["given_names"], row["date_of_birth"], row["sex"], row["nationality"]
 
 
 def _attach_foreigners(batch: list[dict], now) -> list:
     """The foreigner id for each entry row: the holder of the same document (type, number,
-    issuing country); else the one existing foreigner with exactly the same identity (folded
-    names, date of birth, sex, nationality), who is given the new document; else a new foreigner.
-    Four queries whatever the batch size."""
+    issuing country); else the one existing foreigner with exactly the same identity (names,
+    date of birth, sex, nationality), who is given the new document; else a new foreigner.
+    At most four queries whatever the batch size."""
     keys = {(r["document_type"], r["document_number"], r["issuing_country"]) for r in batch}
     holders: dict[tuple, object] = {}
     for doc_type, number, country, foreigner_id in TravelDocument.objects.filter(
@@ -156,8 +214,8 @@ def _attach_foreigners(batch: list[dict], now) -> list:
                 surname__in={r["surname"] for r in unknown}).values(
                 "id", "surname", "given_names", "date_of_birth", "sex", "nationality"):
             candidates.setdefault(_identity(f), []).append(f["id"])
-        new_foreigners: list[Foreigner] = []
-        new_documents: list[TravelDocument] = []
+        new_foreigners: list[tuple] = []
+        new_documents: list[tuple] = []
         by_identity: dict[tuple, object] = {ident: ids[0] for ident, ids in candidates.items() if len(ids) == 1}
         for row in unknown:
             key = (row["document_type"], row["document_number"], row["issuing_country"])
@@ -166,66 +224,51 @@ def _attach_foreigners(batch: list[dict], now) -> list:
             ident = _identity(row)
             foreigner_id = by_identity.get(ident)
             if foreigner_id is None:
-                foreigner = Foreigner(
-                    id=uuid.uuid4(), surname=row["surname"], given_names=row["given_names"],
-                    date_of_birth=row["date_of_birth"], sex=row["sex"], nationality=row["nationality"],
-                    created_at=now,
-                )
-                new_foreigners.append(foreigner)
-                foreigner_id = by_identity[ident] = foreigner.id
-            new_documents.append(TravelDocument(foreigner_id=foreigner_id, document_type=key[0], number=key[1],
-                                                issuing_country=key[2]))
+                foreigner_id = by_identity[ident] = uuid.uuid4()
+                new_foreigners.append((foreigner_id, *ident, "", now))
+            new_documents.append((foreigner_id, *key))
             holders[key] = foreigner_id
-        Foreigner.objects.bulk_create(new_foreigners)
-        TravelDocument.objects.bulk_create(new_documents)
+        _insert(Foreigner, ["id", "surname", "given_names", "date_of_birth", "sex", "nationality", "native_name",
+                            "created_at"], new_foreigners)
+        _insert(TravelDocument, ["foreigner", "document_type", "number", "issuing_country"], new_documents)
     return [holders[(r["document_type"], r["document_number"], r["issuing_country"])] for r in batch]
 
 
 _ENTRY_FIELDS = ["document_type", "document_number", "issuing_country", "nationality", "surname", "given_names",
                  "date_of_birth", "sex", "entry_date", "port_of_entry", "permitted_until", "exit_date"]
+_ENTRY_COLUMNS = ["source_id", "foreigner", "visa_type", "name_key", "imported_at", "updated_at", *_ENTRY_FIELDS]
 
 
 def _write_entries(batch: list[dict], ctx: dict):
     now = ctx["now"]
-    existing = _existing(EntryRecord, "source_id", [r["source_id"] for r in batch])
     foreigner_ids = _attach_foreigners(batch, now)
     visa_ids = ctx["visa_ids"]
-    records = [
-        EntryRecord(
-            source_id=r["source_id"], foreigner_id=foreigner_id, visa_type_id=visa_ids[r["visa_type"]],
-            name_key=name_key(r["surname"], r["given_names"]), imported_at=now, updated_at=now,
-            **{f: r[f] for f in _ENTRY_FIELDS},
-        )
+    rows = [
+        (r["source_id"], foreigner_id, visa_ids[r["visa_type"]], name_key(r["surname"], r["given_names"]), now, now,
+         *[r[f] for f in _ENTRY_FIELDS])
         for r, foreigner_id in zip(batch, foreigner_ids, strict=True)
     ]
-    EntryRecord.objects.bulk_create(
-        records, update_conflicts=True, unique_fields=["source_id"],
-        update_fields=[*_ENTRY_FIELDS, "foreigner", "visa_type", "name_key", "updated_at"],
-    )
+    created, updated = _upsert(EntryRecord, _ENTRY_COLUMNS, rows,
+                               update=[*_ENTRY_FIELDS, "foreigner", "visa_type", "name_key", "updated_at"])
     documents = [(r["document_number"], r["issuing_country"]) for r in batch]
-    return len(batch) - len(existing), len(existing), documents
+    return created, updated, documents
 
 
 def _write_stay_extensions(batch: list[dict], ctx: dict):
-    existing = _existing(StayExtension, "source_id", [r["source_id"] for r in batch])
     entries = {
         source_id: (pk, number, country)
         for source_id, pk, number, country in EntryRecord.objects.filter(
             source_id__in={r["entry_source_id"] for r in batch}).values_list(
             "source_id", "id", "document_number", "issuing_country")
     }
-    StayExtension.objects.bulk_create(
-        [
-            StayExtension(source_id=r["source_id"], entry_id=entries[r["entry_source_id"]][0],
-                          visa_type_id=ctx["visa_ids"][r["visa_type"]], granted_on=r["granted_on"],
-                          valid_until=r["valid_until"], imported_at=ctx["now"])
-            for r in batch
-        ],
-        update_conflicts=True, unique_fields=["source_id"],
-        update_fields=["entry", "visa_type", "granted_on", "valid_until"],
+    created, updated = _upsert(
+        StayExtension, ["source_id", "entry", "visa_type", "granted_on", "valid_until", "imported_at"],
+        [(r["source_id"], entries[r["entry_source_id"]][0], ctx["visa_ids"][r["visa_type"]], r["granted_on"],
+          r["valid_until"], ctx["now"]) for r in batch],
+        update=["entry", "visa_type", "granted_on", "valid_until"],
     )
     documents = [entries[r["entry_source_id"]][1:] for r in batch]
-    return len(batch) - len(existing), len(existing), documents
+    return created, updated, documents
 
 
 def _premises_ids(numbers: set[str]) -> dict[str, object]:
@@ -236,50 +279,34 @@ def _premises_ids(numbers: set[str]) -> dict[str, object]:
 
 
 def _write_work_permits(batch: list[dict], ctx: dict):
-    existing = _existing(WorkPermit, "source_id", [r["source_id"] for r in batch])
     holders = _foreigners_by_document({(r["document_number"], r["issuing_country"]) for r in batch})
     premises = _premises_ids({r["employer_registration_number"] for r in batch})
-    WorkPermit.objects.bulk_create(
-        [
-            WorkPermit(
-                source_id=r["source_id"], document_number=r["document_number"], issuing_country=r["issuing_country"],
-                foreigner_id=holders.get((r["document_number"], r["issuing_country"])),
-                surname=r["surname"], given_names=r["given_names"], employer_name=r["employer_name"],
-                employer_premises_id=premises.get(r["employer_registration_number"]),
-                occupation=r["occupation"], valid_from=r["valid_from"], valid_until=r["valid_until"],
-                imported_at=ctx["now"],
-            )
-            for r in batch
-        ],
-        update_conflicts=True, unique_fields=["source_id"],
-        update_fields=["document_number", "issuing_country", "foreigner", "surname", "given_names", "employer_name",
-                       "employer_premises", "occupation", "valid_from", "valid_until"],
+    fields = ["document_number", "issuing_country", "surname", "given_names", "employer_name", "occupation",
+              "valid_from", "valid_until"]
+    created, updated = _upsert(
+        WorkPermit, ["source_id", "foreigner", "employer_premises", "imported_at", *fields],
+        [(r["source_id"], holders.get((r["document_number"], r["issuing_country"])),
+          premises.get(r["employer_registration_number"]), ctx["now"], *[r[f] for f in fields]) for r in batch],
+        update=["foreigner", "employer_premises", *fields],
     )
     documents = [(r["document_number"], r["issuing_country"]) for r in batch]
-    return len(batch) - len(existing), len(existing), documents
+    return created, updated, documents
 
 
 def _write_guest_registrations(batch: list[dict], ctx: dict):
-    existing = _existing(GuestRegistration, "source_id", [r["source_id"] for r in batch])
     holders = _foreigners_by_document({(r["document_number"], r["issuing_country"]) for r in batch})
     premises = _premises_ids({r["premises_registration_number"] for r in batch})
-    GuestRegistration.objects.bulk_create(
-        [
-            GuestRegistration(
-                source_id=r["source_id"], premises_id=premises[r["premises_registration_number"]],
-                foreigner_id=holders.get((r["document_number"], r["issuing_country"])),
-                document_number=r["document_number"], issuing_country=r["issuing_country"],
-                nationality=r["nationality"], surname=r["surname"], given_names=r["given_names"],
-                check_in=r["check_in"], check_out=r["check_out"], imported_at=ctx["now"],
-            )
-            for r in batch
-        ],
-        update_conflicts=True, unique_fields=["source_id"],
-        update_fields=["premises", "foreigner", "document_number", "issuing_country", "nationality", "surname",
-                       "given_names", "check_in", "check_out"],
+    fields = ["document_number", "issuing_country", "nationality", "surname", "given_names", "check_in",
+              "check_out"]
+    created, updated = _upsert(
+        GuestRegistration, ["source_id", "premises", "foreigner", "imported_at", *fields],
+        [(r["source_id"], premises[r["premises_registration_number"]],
+          holders.get((r["document_number"], r["issuing_country"])), ctx["now"], *[r[f] for f in fields])
+         for r in batch],
+        update=["premises", "foreigner", *fields],
     )
     documents = [(r["document_number"], r["issuing_country"]) for r in batch]
-    return len(batch) - len(existing), len(existing), documents
+    return created, updated, documents
 
 
 _PREMISES_FIELDS = ["premises_type", "name", "address", "latitude", "longitude", "operator_name", "contact"]
