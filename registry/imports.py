@@ -465,6 +465,9 @@ class Validation:
     total_rows: int = 0
     errors: list[dict] = field(default_factory=list)
     error_count: int = 0
+    # The parsed rows, kept when the file is small enough (``keep``), so the writes need not
+    # read and parse it a second time; None otherwise.
+    rows: list[dict] | None = None
 
     def add(self, line: int, column: str, reason: str) -> None:
         self.error_count += 1
@@ -483,9 +486,11 @@ def _is_blank(cells: list[str]) -> bool:
 
 
 def validate(spec: ImportSpec, table: Table, ref: Reference, *,
-             progress: Callable[[int], None] | None = None, progress_every: int = 5000) -> Validation:
-    """Check every row; return every error. Reads the whole table once."""
-    result = Validation()
+             progress: Callable[[int], None] | None = None, progress_every: int = 5000,
+             keep: int = 0) -> Validation:
+    """Check every row; return every error. Reads the whole table once. With ``keep``, the
+    parsed rows of a valid table of at most ``keep`` rows are returned in ``rows``."""
+    result = Validation(rows=[] if keep else None)
     header_errors = check_header(spec, table.header)
     if header_errors:
         for e in header_errors:
@@ -517,6 +522,12 @@ def validate(spec: ImportSpec, table: Table, ref: Reference, *,
         values, problems = _parse_row(spec, positions, cells, width)
         for column, reason in problems:
             result.add(line, column, reason)
+        if result.rows is not None:
+            if problems or len(result.rows) >= keep:
+                result.rows = None
+            else:
+                values["line"] = line
+                result.rows.append(values)
         key = values.get(spec.key)
         if key:
             if key in keys:

@@ -55,6 +55,9 @@ from registry.signals import records_imported
 logger = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 5000
+# Files up to this many rows are parsed once and kept in memory (about 1 kB a row) between
+# validation and writing; longer ones are read a second time.
+KEEP_PARSED_ROWS = 200_000
 
 
 def _batch_size() -> int:
@@ -192,6 +195,30 @@ def _identity(row: dict) -> tuple:
     return row["surname"], row["given_names"], row["date_of_birth"], row["sex"], row["nationality"]
 
 
+def _same_identity_candidates(rows: list[dict]) -> list[dict]:
+    """Known foreigners sharing nationality, date of birth and surname with any of ``rows``: one query."""
+    if _is_pg():
+        # Exact (nationality, date of birth, surname) triples joined on the foreigner_nat_dob
+        # index; IN lists on each column separately would scan the table once it is large.
+        triples = {(r["nationality"], r["date_of_birth"], r["surname"]) for r in rows}
+        nationalities, dobs, surnames = (list(c) for c in zip(*triples, strict=True))
+        table = connection.ops.quote_name(Foreigner._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT f.id, f.surname, f.given_names, f.date_of_birth, f.sex, f.nationality FROM {table} f "
+                "JOIN unnest(%s::varchar[], %s::date[], %s::varchar[]) AS k(nationality, date_of_birth, surname) "
+                "ON f.nationality = k.nationality AND f.date_of_birth = k.date_of_birth AND f.surname = k.surname",
+                [nationalities, dobs, surnames],
+            )
+            names = ["id", "surname", "given_names", "date_of_birth", "sex", "nationality"]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return list(Foreigner.objects.filter(
+        nationality__in={r["nationality"] for r in rows},
+        date_of_birth__in={r["date_of_birth"] for r in rows},
+        surname__in={r["surname"] for r in rows}).values(
+        "id", "surname", "given_names", "date_of_birth", "sex", "nationality"))
+
+
 def _attach_foreigners(batch: list[dict], now) -> list:
     """The foreigner id for each entry row: the holder of the same document (type, number,
     issuing country); else the one existing foreigner with exactly the same identity (names,
@@ -208,11 +235,7 @@ def _attach_foreigners(batch: list[dict], now) -> list:
     unknown = [r for r in batch if (r["document_type"], r["document_number"], r["issuing_country"]) not in holders]
     if unknown:
         candidates: dict[tuple, list] = {}
-        for f in Foreigner.objects.filter(
-                nationality__in={r["nationality"] for r in unknown},
-                date_of_birth__in={r["date_of_birth"] for r in unknown},
-                surname__in={r["surname"] for r in unknown}).values(
-                "id", "surname", "given_names", "date_of_birth", "sex", "nationality"):
+        for f in _same_identity_candidates(unknown):
             candidates.setdefault(_identity(f), []).append(f["id"])
         new_foreigners: list[tuple] = []
         new_documents: list[tuple] = []
@@ -243,8 +266,19 @@ def _write_entries(batch: list[dict], ctx: dict):
     now = ctx["now"]
     foreigner_ids = _attach_foreigners(batch, now)
     visa_ids = ctx["visa_ids"]
+    keys = ctx.setdefault("name_keys", {})  # names repeat a lot; name_key is the costliest per-row step
+    if len(keys) > 500_000:
+        keys.clear()
+
+    def key_of(surname: str, given_names: str) -> str:
+        try:
+            return keys[surname, given_names]
+        except KeyError:
+            value = keys[surname, given_names] = name_key(surname, given_names)
+            return value
+
     rows = [
-        (r["source_id"], foreigner_id, visa_ids[r["visa_type"]], name_key(r["surname"], r["given_names"]), now, now,
+        (r["source_id"], foreigner_id, visa_ids[r["visa_type"]], key_of(r["surname"], r["given_names"]), now, now,
          *[r[f] for f in _ENTRY_FIELDS])
         for r, foreigner_id in zip(batch, foreigner_ids, strict=True)
     ]
@@ -403,7 +437,8 @@ def _import(*, actor, kind: str, rows: Iterable[dict] | None = None, file=None, 
             result.errors = [{"line": 1, "column": "", "reason": str(exc)}]
             result.error_count = 1
             raise ImportRejected(result) from None
-        validation = validate(spec, table, ref, progress=lambda n: progress.update(processed_rows=n))
+        validation = validate(spec, table, ref, progress=lambda n: progress.update(processed_rows=n),
+                              keep=getattr(settings, "REGISTRY_IMPORT_KEEP_PARSED_ROWS", KEEP_PARSED_ROWS))
         result.total_rows = validation.total_rows
         if validation.error_count:
             result.errors = validation.report()
@@ -421,7 +456,9 @@ def _import(*, actor, kind: str, rows: Iterable[dict] | None = None, file=None, 
             }
             writer = _WRITERS[kind]
             processed = 0
-            for batch in _batches(parse_rows(spec, table), batch_size):
+            parsed = validation.rows if validation.rows is not None else parse_rows(spec, table)
+            validation.rows = None
+            for batch in _batches(parsed, batch_size):
                 created, updated, docs = writer(batch, ctx)
                 result.created += created
                 result.updated += updated
