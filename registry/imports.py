@@ -12,7 +12,6 @@ of a document-number cell.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime
 import io
@@ -33,6 +32,14 @@ MAX_REPORTED_ERRORS = 10_000
 
 class CellError(ValueError):
     """A cell that cannot be read; the message is the plain-English reason."""
+
+
+class UnreadableLine(CellError):
+    """The file cannot be read on from ``line`` (bad encoding, broken quoting)."""
+
+    def __init__(self, line: int, reason: str):
+        super().__init__(reason)
+        self.line = line
 
 
 # --- cell parsers: str -> value, raising CellError -------------------------------------------
@@ -338,13 +345,28 @@ def is_xlsx(source, file_name: str = "") -> bool:
             source.seek(0)
 
 
+def _utf8_lines(handle) -> Iterator[str]:
+    """Decoded lines, a decoding error named by its line (a BOM on the first line is dropped)."""
+    for number, raw in enumerate(handle, start=1):
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise UnreadableLine(number, "the file is not UTF-8 text from here on (save the CSV as UTF-8)") from None
+        yield text.lstrip("\ufeff") if number == 1 else text
+
+
 def _csv_rows(source) -> Iterator[tuple[int, list[str]]]:
     handle = _open_binary(source)
     try:
-        text = codecs.getreader("utf-8-sig")(handle, errors="strict")
-        reader = csv.reader(text, strict=True)
+        reader = csv.reader(_utf8_lines(handle), strict=True)
         start = 1
-        for cells in reader:
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise UnreadableLine(start, f"the file is not a readable CSV from here on ({exc})") from None
             yield start, cells
             start = reader.line_num + 1
     finally:
@@ -379,10 +401,8 @@ def read_table(source, file_name: str = "") -> Table:
 
     try:
         first = next(reader(source), None)
-    except UnicodeDecodeError:
-        raise CellError("the file is not UTF-8 text (save the CSV as UTF-8)") from None
-    except csv.Error as exc:
-        raise CellError(f"the file is not a readable CSV ({exc})") from None
+    except UnreadableLine as exc:
+        raise CellError(str(exc).replace("from here on ", "")) from None
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
         raise CellError(f"the file is not a readable XLSX workbook ({type(exc).__name__})") from None
     if first is None:
@@ -515,6 +535,21 @@ def validate(spec: ImportSpec, table: Table, ref: Reference, *,
                     result.add(line, column.name, f"no {what} '{value[:64]}'")
         waiting.clear()
 
+    try:
+        _validate_rows(spec, table, result, positions, width, keys, references, pending, flush, progress,
+                       progress_every, keep)
+    except UnreadableLine as exc:
+        result.add(exc.line, "", str(exc))
+        result.rows = None
+    for column in references:
+        flush(column)
+    if result.total_rows == 0 and not result.error_count:
+        result.add(1, "", "the file has a header but no rows")
+    return result
+
+
+def _validate_rows(spec, table, result, positions, width, keys, references, pending, flush, progress,
+                   progress_every, keep) -> None:
     for line, cells in table.reopen():
         if _is_blank(cells):
             continue
@@ -542,11 +577,6 @@ def validate(spec: ImportSpec, table: Table, ref: Reference, *,
                     flush(column)
         if progress is not None and result.total_rows % progress_every == 0:
             progress(result.total_rows)
-    for column in references:
-        flush(column)
-    if result.total_rows == 0 and not result.error_count:
-        result.add(1, "", "the file has a header but no rows")
-    return result
 
 
 def parse_rows(spec: ImportSpec, table: Table) -> Iterator[dict]:

@@ -128,7 +128,7 @@ def test_xlsx_rows_are_read_with_dates_and_numbers():
 
 
 def test_a_file_that_is_not_utf8_cannot_be_read():
-    handle = csv_file([entry_row(surname="MÜLLER")])
+    handle = csv_file([entry_row()], header=["sürname", *ENTRY_HEADER[1:]])
     handle = type(handle)(handle.getvalue().decode().encode("latin-1"))
     with pytest.raises(CellError, match="not UTF-8"):
         read_table(handle, "x.csv")
@@ -162,3 +162,14 @@ def test_premises_rows():
         (2, "district_code", "unknown district code 'KH-99-01'"),
         (2, "latitude", "out of range (-90 to 90)"),
     }
+
+
+def test_a_broken_encoding_mid_file_is_reported_on_its_line():
+    good = csv_file([entry_row(), entry_row(source_id="BX-2")]).getvalue()
+    handle = type(csv_file([entry_row()]))(good + b"BX-3,P,C1,VNM,VNM,M\xfcLLER,,1990-01-01,M,2026-10-01,Bavet,T,"
+                                                 b"2026-10-30,\n")
+    handle.name = "x.csv"
+    result = check(ImportKind.ENTRY_RECORDS, handle)
+    assert result.errors == [{"line": 4, "column": "",
+                              "reason": "the file is not UTF-8 text from here on (save the CSV as UTF-8)"}]
+    assert result.total_rows == 2
