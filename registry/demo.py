@@ -394,6 +394,7 @@ def seed_registry(*, ctx: DemoContext, entries: int, premises: int, actor=None) 
     counts = dict.fromkeys(("foreigners", "documents", "entries", "stay_extensions", "work_permits",
                             "guest_registrations"), 0)
     made = 0
+    analyse_at = 50_000
     while made < entries:
         foreigners, documents, entry_rows, followups = [], [], [], []
         while made < entries and len(entry_rows) < CHUNK:
@@ -426,6 +427,12 @@ def seed_registry(*, ctx: DemoContext, entries: int, premises: int, actor=None) 
         counts["foreigners"] += len(foreigners)
         counts["documents"] += len(documents)
         counts["entries"] += len(entry_rows)
+        if counts["entries"] >= analyse_at:
+            # Statistics do not see this transaction's rows until ANALYZE (see registry.services).
+            analyse_at *= 2
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(f"ANALYZE {EntryRecord._meta.db_table}")
         _seed_followups(rng=rng, today=today, rows=followups, hotels=hotels, employers=employers, visa_ids=visa_ids,
                         now=now, counts=counts, writers=(write_extensions, write_permits, write_guests))
     ctx.entries_count = counts["entries"]

@@ -412,6 +412,28 @@ class _Progress:
             self._side = None
 
 
+# PostgreSQL plans the per-batch lookups from table statistics, which do not see the rows this
+# import's transaction is adding: a registry that starts empty would be scanned in full for every
+# batch (quadratic time). ANALYZE inside the transaction counts its own rows; it runs when the rows
+# written reach ANALYSE_FROM, then each time they double.
+ANALYSE_FROM = 50_000
+_ANALYSE_TABLES = {
+    ImportKind.ENTRY_RECORDS: [EntryRecord, Foreigner, TravelDocument],
+    ImportKind.STAY_EXTENSIONS: [StayExtension],
+    ImportKind.WORK_PERMITS: [WorkPermit],
+    ImportKind.GUEST_REGISTRATIONS: [GuestRegistration],
+    ImportKind.PREMISES: [Premises],
+}
+
+
+def _analyse(kind: str) -> None:
+    if not _is_pg():
+        return
+    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in _ANALYSE_TABLES[kind])
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")
+
+
 # --- the import -------------------------------------------------------------------------------
 
 def _table(*, rows: Iterable[dict] | None, file, file_name: str, spec: ImportSpec) -> Table:
@@ -458,6 +480,7 @@ def _import(*, actor, kind: str, rows: Iterable[dict] | None = None, file=None, 
             processed = 0
             parsed = validation.rows if validation.rows is not None else parse_rows(spec, table)
             validation.rows = None
+            analyse_at = ANALYSE_FROM
             for batch in _batches(parsed, batch_size):
                 created, updated, docs = writer(batch, ctx)
                 result.created += created
@@ -465,6 +488,9 @@ def _import(*, actor, kind: str, rows: Iterable[dict] | None = None, file=None, 
                 documents.extend(docs)
                 processed += len(batch)
                 progress.update(processed_rows=processed)
+                if processed >= analyse_at:
+                    _analyse(kind)
+                    analyse_at *= 2
             audit_write(
                 actor=actor, action=f"import.{kind}", object_type="registry.importjob",
                 object_id=str(job.pk) if job else "",
