@@ -102,13 +102,15 @@ def parse_document_number(value: str) -> str:
 
 
 def parse_choice(choices: type, label: str) -> Callable[[str], str]:
+    """One of ``choices``' values; other case accepted (codes are upper case, words lower case)."""
     allowed = {c.value for c in choices}
     listing = "/".join(c.value for c in choices)
+    lower = all(v == v.lower() for v in allowed)
 
     def parse(value: str) -> str:
         if value in allowed:
             return value
-        folded = value.lower() if label == "premises type" else value.upper()
+        folded = value.lower() if lower else value.upper()
         if folded in allowed:
             return folded
         raise CellError(f"unknown {label} '{value[:20]}' (expected {listing})")
@@ -516,67 +518,79 @@ def validate(spec: ImportSpec, table: Table, ref: Reference, *,
         for e in header_errors:
             result.add(e["line"], e["column"], e["reason"])
         return result
-    positions = _positions(spec, table.header)
-    width = len(table.header)
-    keys: dict[str, int] = {}
-    references = [c for c in spec.columns if c.reference]
-    pending: dict[str, dict[str, list[int]]] = {c.name: {} for c in references}
-
-    def flush(column: Column) -> None:
-        waiting = pending[column.name]
-        if not waiting:
-            return
-        found = ref.resolve(column.reference, set(waiting))
-        for value, lines in waiting.items():
-            if value not in found:
-                what = "entry record with source_id" if column.reference == "entry" else \
-                    "premises with registration number"
-                for line in lines:
-                    result.add(line, column.name, f"no {what} '{value[:64]}'")
-        waiting.clear()
-
+    checker = _RowChecker(spec, table.header, ref, result, keep)
     try:
-        _validate_rows(spec, table, result, positions, width, keys, references, pending, flush, progress,
-                       progress_every, keep)
+        for line, cells in table.reopen():
+            if _is_blank(cells):
+                continue
+            checker.check(line, cells)
+            if progress is not None and result.total_rows % progress_every == 0:
+                progress(result.total_rows)
     except UnreadableLine as exc:
         result.add(exc.line, "", str(exc))
         result.rows = None
-    for column in references:
-        flush(column)
+    checker.resolve_all()
     if result.total_rows == 0 and not result.error_count:
         result.add(1, "", "the file has a header but no rows")
     return result
 
 
-def _validate_rows(spec, table, result, positions, width, keys, references, pending, flush, progress,
-                   progress_every, keep) -> None:
-    for line, cells in table.reopen():
-        if _is_blank(cells):
-            continue
+class _RowChecker:
+    """The state of one validation pass: keys seen (duplicates), references waiting to be
+    resolved against the database in sets, and the parsed rows kept for the writes."""
+
+    RESOLVE_EVERY = 5000
+
+    def __init__(self, spec: ImportSpec, header: list[str], ref: Reference, result: Validation, keep: int):
+        self.spec, self.ref, self.result, self.keep = spec, ref, result, keep
+        self.positions = _positions(spec, header)
+        self.width = len(header)
+        self.keys: dict[str, int] = {}
+        self.references = [c for c in spec.columns if c.reference]
+        self.pending: dict[str, dict[str, list[int]]] = {c.name: {} for c in self.references}
+
+    def check(self, line: int, cells: list[str]) -> None:
+        result = self.result
         result.total_rows += 1
-        values, problems = _parse_row(spec, positions, cells, width)
+        values, problems = _parse_row(self.spec, self.positions, cells, self.width)
         for column, reason in problems:
             result.add(line, column, reason)
         if result.rows is not None:
-            if problems or len(result.rows) >= keep:
+            if problems or len(result.rows) >= self.keep:
                 result.rows = None
             else:
                 values["line"] = line
                 result.rows.append(values)
-        key = values.get(spec.key)
+        key = values.get(self.spec.key)
         if key:
-            if key in keys:
-                result.add(line, spec.key, f"duplicate {spec.key} in this file (also on line {keys[key]})")
+            if key in self.keys:
+                result.add(line, self.spec.key,
+                           f"duplicate {self.spec.key} in this file (also on line {self.keys[key]})")
             else:
-                keys[key] = line
-        for column in references:
+                self.keys[key] = line
+        for column in self.references:
             value = values.get(column.name)
             if value:
-                pending[column.name].setdefault(value, []).append(line)
-                if len(pending[column.name]) >= 5000:
-                    flush(column)
-        if progress is not None and result.total_rows % progress_every == 0:
-            progress(result.total_rows)
+                waiting = self.pending[column.name]
+                waiting.setdefault(value, []).append(line)
+                if len(waiting) >= self.RESOLVE_EVERY:
+                    self.resolve(column)
+
+    def resolve(self, column: Column) -> None:
+        waiting = self.pending[column.name]
+        if not waiting:
+            return
+        found = self.ref.resolve(column.reference, set(waiting))
+        what = "entry record with source_id" if column.reference == "entry" else "premises with registration number"
+        for value, lines in waiting.items():
+            if value not in found:
+                for line in lines:
+                    self.result.add(line, column.name, f"no {what} '{value[:64]}'")
+        waiting.clear()
+
+    def resolve_all(self) -> None:
+        for column in self.references:
+            self.resolve(column)
 
 
 def parse_rows(spec: ImportSpec, table: Table) -> Iterator[dict]:
