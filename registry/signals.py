@@ -9,3 +9,8 @@ The inspections app listens and re-verifies the encounters those records could c
 from django.dispatch import Signal
 
 records_imported = Signal()
+
+# Sent by registry.demo.seed_demo (inside its transaction) with ``context``: a
+# registry.demo.DemoContext (seed, rng, units, users, counts). Apps above the registry connect
+# here to add their own demo data (e.g. inspections and encounters).
+demo_seeded = Signal()
