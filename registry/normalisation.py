@@ -80,6 +80,8 @@ def skeleton(token: str) -> str:
 
 def name_key(surname: str, given_names: str) -> str:
     """Blocking key that survives swapped name order and common romanisation variants:
-    the skeletons of the first surname token and the first given-name token, sorted."""
-    parts = [t for t in (name_tokens(surname)[:1] + name_tokens(given_names)[:1]) if t]
-    return "|".join(sorted(skeleton(p) for p in parts))[:64]
+    the skeletons of every name token, de-duplicated and sorted ('NGUYEN VAN AN' and
+    'VAN AN NGUYEN' -> 'an|ngn|vn'). All tokens, not just the first two, so that very common
+    first tokens (Nguyen Van, Wang, Kumar) do not make huge blocks."""
+    parts = {skeleton(t) for t in name_tokens(surname, given_names)}
+    return "|".join(sorted(p for p in parts if p))[:64]
