@@ -92,16 +92,16 @@ def encounter_facts(encounter: Encounter) -> matching.EncounterFacts:
     )
 
 
-def entry_facts(row: EntryRecord) -> matching.EntryFacts:
-    visa = row.visa_type
-    return matching.EntryFacts(
-        id=row.pk, source_id=row.source_id, foreigner_id=str(row.foreigner_id) if row.foreigner_id else None,
-        document_type=row.document_type, document_number=row.document_number,
-        issuing_country=row.issuing_country, nationality=row.nationality, surname=row.surname,
-        given_names=row.given_names, date_of_birth=row.date_of_birth, sex=row.sex, entry_date=row.entry_date,
-        permitted_until=row.permitted_until, exit_date=row.exit_date, visa_code=visa.code,
-        visa_allows_work=visa.allows_work, visa_is_diplomatic=visa.is_diplomatic, name_key=row.name_key,
-    )
+_ENTRY_COLUMNS = ("id", "source_id", "foreigner_id", "document_type", "document_number", "issuing_country",
+                  "nationality", "surname", "given_names", "date_of_birth", "sex", "entry_date", "permitted_until",
+                  "exit_date", "visa_type__code", "visa_type__allows_work", "visa_type__is_diplomatic", "name_key")
+
+
+def entry_facts(row: tuple) -> matching.EntryFacts:
+    """From a values_list row of _ENTRY_COLUMNS (no model instances: thousands per batch)."""
+    values = list(row)
+    values[2] = str(values[2]) if values[2] else None
+    return matching.EntryFacts(*values)
 
 
 def candidate_query(keys: matching.BlockingKeys, latest: dt.date) -> Q | None:
@@ -123,7 +123,7 @@ def load_candidates(facts: Sequence[matching.EncounterFacts]) -> matching.Candid
     condition = candidate_query(keys, max((f.inspected_on for f in facts), default=dt.date.min))
     if condition is None:
         return matching.CandidateIndex(())
-    rows = EntryRecord.objects.filter(condition).select_related("visa_type")
+    rows = EntryRecord.objects.filter(condition).values_list(*_ENTRY_COLUMNS)
     return matching.CandidateIndex(entry_facts(row) for row in rows)
 
 
@@ -337,13 +337,15 @@ def verify_encounters(*, encounter_ids: Iterable, now: dt.datetime | None = None
             logger.warning("verification error encounter=%s %s", key, failures[key])
         counts[verification.status] += 1
 
-    Verification.objects.bulk_create(v_create)
-    Verification.objects.bulk_update(v_update, _VERIFICATION_FIELDS)
-    Flag.objects.bulk_create(f_create)
+    # Upserts: one INSERT ... ON CONFLICT DO UPDATE per table, whatever the mix of new and
+    # existing rows (bulk_update's CASE expressions cost more than the whole verification).
+    Verification.objects.bulk_create(v_create + v_update, update_conflicts=True, unique_fields=["encounter"],
+                                     update_fields=_VERIFICATION_FIELDS)
     for flag in f_update:
-        flag.updated_at = now  # bulk_update does not apply auto_now
-    if f_update:
-        Flag.objects.bulk_update(f_update, _FLAG_FIELDS + ["updated_at"])
+        flag.updated_at = now
+    if f_create or f_update:
+        Flag.objects.bulk_create(f_create + f_update, update_conflicts=True, unique_fields=["encounter", "kind"],
+                                 update_fields=_FLAG_FIELDS + ["updated_at"])
     if link:
         Encounter.objects.bulk_update(link, ["foreigner"])
 
