@@ -288,6 +288,28 @@ def _latest(entries: list[Entry], on: dt.date) -> Entry | None:
     return max(eligible, key=lambda e: (e.entry_date, e.id)) if eligible else None
 
 
+def _identity_keys(person: Person, nationality: str | None = None):
+    nationality = nationality or person.nationality
+    tokens = set((person.surname + " " + person.given_names).split())
+    dob = person.date_of_birth
+    dobs = {dob}
+    if dob.day <= 12:
+        dobs.add(dob.replace(month=dob.day, day=dob.month))
+    return [(nationality, d, t) for d in dobs for t in tokens]
+
+
+def _fresh_person(rng: random.Random, pid: int, taken: set, nationality: str | None = None) -> Person:
+    """A person with no record who is not indistinguishable from a registered one (same nationality,
+    date of birth and a shared name): with passport-sized name pools such twins exist, and no
+    linker could tell them from the registered person on a new passport."""
+    while True:
+        person = _person(rng, pid)
+        if nationality:
+            person.nationality = nationality
+        if not any(key in taken for key in _identity_keys(person)):
+            return person
+
+
 def generate_encounters(persons: list[Person], entries: list[Entry], count: int, seed: int = 11,
                         unknown_share: float = 0.1, conflict_share: float = 0.02,
                         error_rate: float = 0.6) -> list[LabelledEncounter]:
@@ -296,6 +318,7 @@ def generate_encounters(persons: list[Person], entries: list[Entry], count: int,
     for e in entries:
         by_person.setdefault(e.person, []).append(e)
     out = []
+    taken = {key for p in persons for key in _identity_keys(p)}
     next_pid = len(persons) + 1_000_000
     for n in range(count):
         on = INSPECTION_START + dt.timedelta(days=rng.randrange(0, (INSPECTION_END - INSPECTION_START).days))
@@ -304,18 +327,16 @@ def generate_encounters(persons: list[Person], entries: list[Entry], count: int,
         roll = rng.random()
         expected = set()
         if roll < unknown_share:
-            person = _person(rng, next_pid)
+            person = _fresh_person(rng, next_pid, taken)
             next_pid += 1
             scenario, truth, latest = "no_record", None, None
             expected.add("NO_ENTRY_RECORD")
             doc = person.documents[-1]
         elif roll < unknown_share + conflict_share:
-            impostor = _person(rng, next_pid)
-            next_pid += 1
             victim = rng.choice(persons)
-            person = impostor
+            person = _fresh_person(rng, next_pid, taken, nationality=victim.nationality)
+            next_pid += 1
             doc = victim.documents[-1]
-            impostor.nationality = victim.nationality
             scenario, truth, latest = "borrowed_document", None, None
             expected.add("IDENTITY_CONFLICT")
         else:

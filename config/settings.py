@@ -239,6 +239,8 @@ VERIFICATION = {
     "AMBIGUITY_MARGIN": env.float("VERIFICATION_AMBIGUITY_MARGIN", default=0.02),
     # a fuzzy match on another document number also needs names at least this similar
     "OTHER_DOCUMENT_NAME_MIN": env.float("VERIFICATION_OTHER_DOCUMENT_NAME_MIN", default=0.90),
+    # ... and a date of birth at least this close (1 same, 0.9 day/month swap, 0.7 one typo)
+    "OTHER_DOCUMENT_DOB_MIN": env.float("VERIFICATION_OTHER_DOCUMENT_DOB_MIN", default=0.90),
     # re-verification after imports: encounters per task, and at most this many NO_ENTRY_RECORD
     # encounters of the imported nationalities re-checked per import
     "REVERIFY_CHUNK": env.int("VERIFICATION_REVERIFY_CHUNK", default=200),

@@ -24,6 +24,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
@@ -57,6 +58,8 @@ class MatchSettings:
     ambiguity_margin: float = 0.02
     # a fuzzy match on another document also needs names at least this close
     other_document_name_min: float = 0.90
+    # ... and a date of birth at least this close (0.9: the same, or day/month swapped)
+    other_document_dob_min: float = 0.90
     weight_name: float = 0.55
     weight_dob: float = 0.25
     weight_sex: float = 0.05
@@ -194,6 +197,7 @@ def is_one_edit(a: str, b: str) -> bool:
 
 # --- scoring -------------------------------------------------------------------------------
 
+@lru_cache(maxsize=262144)
 def _token_similarity(a: str, b: str) -> float:
     if a == b:
         return 1.0
@@ -285,19 +289,21 @@ def identity_score(encounter: EncounterFacts, entry: EntryFacts, s: MatchSetting
 
 
 def match_score(encounter: EncounterFacts, entry: EntryFacts, s: MatchSettings) -> tuple[float, float, str]:
-    """(score in [0, 1], name similarity, document relation)."""
-    names = name_similarity(encounter.surname, encounter.given_names, entry.surname, entry.given_names)
+    """(score in [0, 1], name similarity, document relation). The name similarity (the costly
+    part) is skipped, and reported as 0, when even identical names could not reach the threshold."""
     relation = document_relation(encounter, entry)
     nationality = 1.0 if normalise_country(encounter.nationality) == normalise_country(entry.nationality) else 0.0
-    total = (
-        s.weight_name * names
-        + s.weight_dob * dob_similarity(encounter.date_of_birth, entry.date_of_birth)
+    rest = (
+        s.weight_dob * dob_similarity(encounter.date_of_birth, entry.date_of_birth)
         + s.weight_sex * sex_similarity(encounter.sex, entry.sex)
         + s.weight_nationality * nationality
         + s.weight_document * _DOC_SCORE[relation]
     )
     weight = s.weight_name + s.weight_dob + s.weight_sex + s.weight_nationality + s.weight_document
-    return total / weight, names, relation
+    if (rest + s.weight_name) / weight < s.match_threshold:
+        return rest / weight, 0.0, relation
+    names = name_similarity(encounter.surname, encounter.given_names, entry.surname, entry.given_names)
+    return (rest + s.weight_name * names) / weight, names, relation
 
 
 # --- blocking ------------------------------------------------------------------------------
@@ -415,8 +421,10 @@ def match_encounter(encounter: EncounterFacts, index: CandidateIndex, settings: 
         score, names, relation = match_score(encounter, entry, settings)
         if score < settings.match_threshold:
             continue
-        if relation == DOC_OTHER and names < settings.other_document_name_min:
-            continue
+        if relation in (DOC_OTHER, DOC_MISSING) and (
+                names < settings.other_document_name_min
+                or dob_similarity(encounter.date_of_birth, entry.date_of_birth) < settings.other_document_dob_min):
+            continue  # without document evidence, names and date of birth must both hold
         ident = entry.identity
         if ident not in best or score > best[ident][0]:
             best[ident] = (score, entry)

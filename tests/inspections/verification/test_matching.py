@@ -114,8 +114,16 @@ def test_fuzzy_match_survives_swapped_names_typo_and_dob_swap():
 
 
 def test_fuzzy_match_blocks_on_name_key_when_the_dob_is_wrong():
+    enc = encounter(date_of_birth=D(1991, 4, 12), nationality="VNM", document_number="C1234568")
+    result = run(enc, entry(document_number="C1234567", nationality="VNM", issuing_country="VNM"))
+    assert (result.method, result.document_relation) == (m.FUZZY, m.DOC_TYPO)
+
+
+def test_without_document_evidence_a_dob_typo_is_not_enough():
     enc = encounter(date_of_birth=D(1991, 4, 12), document_number="X0000001")
-    assert run(enc, entry(document_number="Q5555555")).method == m.FUZZY
+    assert run(enc, entry(document_number="Q5555555")).method == m.NONE
+    assert run(encounter(date_of_birth=D(1990, 12, 4), document_number="X0000001"),
+               entry(document_number="Q5555555")).method == m.FUZZY
 
 
 def test_a_different_person_with_the_same_birthday_is_not_matched():
