@@ -111,8 +111,8 @@ def candidate_query(keys: matching.BlockingKeys, latest: dt.date) -> Q | None:
         q |= Q(document_number__in=sorted(keys.documents))
     for nationality, dobs in sorted(keys.nationality_dobs.items()):
         q |= Q(nationality=nationality, date_of_birth__in=sorted(dobs))
-    if keys.name_keys:
-        q |= Q(name_key__in=sorted(keys.name_keys))
+    if keys.name_keys and keys.dobs:
+        q |= Q(name_key__in=sorted(keys.name_keys), date_of_birth__in=sorted(keys.dobs))
     if not q:
         return None
     return q & Q(entry_date__lte=latest)

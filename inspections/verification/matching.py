@@ -10,7 +10,8 @@ Order of work for one person:
    (identity score >= ``identity_threshold``) that is the match ("exact"). If they do not, the
    document is recorded as an identity conflict and step 2 still looks for the person.
 2. fuzzy: candidates sharing a blocking key (nationality + date of birth or its day/month swap,
-   the order-free name key, or a document number one edit away) are scored on names, date of
+   the order-free name key + date of birth whatever the nationality, or a document number one
+   edit away) are scored on names, date of
    birth, sex, nationality and document number; the best identity at or above
    ``match_threshold`` wins unless a different identity scores within ``ambiguity_margin``
    of it (then nothing is matched: a person is never silently attached to the wrong record).
@@ -314,7 +315,10 @@ class BlockingKeys:
 
     documents: frozenset[str]  # exact and one-edit variants
     nationality_dobs: Mapping[str, frozenset[dt.date]]
+    # name keys, asked together with every date of birth of the batch (and swaps): the index
+    # keeps only the pairs that belong to one person
     name_keys: frozenset[str]
+    dobs: frozenset[dt.date] = frozenset()
 
 
 def encounter_name_key(encounter: EncounterFacts) -> str:
@@ -338,7 +342,8 @@ def blocking_keys(encounters: Iterable[EncounterFacts]) -> BlockingKeys:
         key = encounter_name_key(e)
         if key:
             keys.add(key)
-    return BlockingKeys(frozenset(documents), {k: frozenset(v) for k, v in nat_dobs.items()}, frozenset(keys))
+    dobs = frozenset(d for v in nat_dobs.values() for d in v)
+    return BlockingKeys(frozenset(documents), {k: frozenset(v) for k, v in nat_dobs.items()}, frozenset(keys), dobs)
 
 
 class CandidateIndex:
@@ -348,7 +353,8 @@ class CandidateIndex:
         self.by_doc: dict[tuple[str, str], list[EntryFacts]] = defaultdict(list)
         self.by_doc_number: dict[str, list[EntryFacts]] = defaultdict(list)
         self.by_nat_dob: dict[tuple[str, dt.date], list[EntryFacts]] = defaultdict(list)
-        self.by_name_key: dict[str, list[EntryFacts]] = defaultdict(list)
+        # name key + date of birth: the same person recorded under another nationality
+        self.by_name_key: dict[tuple[str, dt.date], list[EntryFacts]] = defaultdict(list)
         seen = set()
         for entry in entries:
             if entry.id in seen:
@@ -359,7 +365,7 @@ class CandidateIndex:
             self.by_doc_number[doc].append(entry)
             self.by_nat_dob[(normalise_country(entry.nationality), entry.date_of_birth)].append(entry)
             if entry.name_key:
-                self.by_name_key[entry.name_key].append(entry)
+                self.by_name_key[(entry.name_key, entry.date_of_birth)].append(entry)
 
     def exact(self, encounter: EncounterFacts) -> list[EntryFacts]:
         if not encounter.doc:
@@ -375,8 +381,10 @@ class CandidateIndex:
             if dob is not None:
                 for entry in self.by_nat_dob.get((nat, dob), ()):
                     found[entry.id] = entry
-        for entry in self.by_name_key.get(encounter_name_key(encounter), ()):
-            found[entry.id] = entry
+        key = encounter_name_key(encounter)
+        for dob in (encounter.date_of_birth, swapped_dob(encounter.date_of_birth)):
+            for entry in self.by_name_key.get((key, dob), ()) if dob is not None else ():
+                found[entry.id] = entry
         if encounter.doc:
             for variant in document_variants(encounter.doc) | {encounter.doc}:
                 for entry in self.by_doc_number.get(variant, ()):

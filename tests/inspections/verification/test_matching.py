@@ -113,9 +113,15 @@ def test_fuzzy_match_survives_swapped_names_typo_and_dob_swap():
     assert result.document_relation == m.DOC_TYPO
 
 
-def test_fuzzy_match_blocks_on_name_key_when_the_dob_is_wrong():
-    enc = encounter(date_of_birth=D(1991, 4, 12), nationality="VNM", document_number="C1234568")
-    result = run(enc, entry(document_number="C1234567", nationality="VNM", issuing_country="VNM"))
+def test_fuzzy_match_blocks_on_name_key_when_the_nationality_is_recorded_wrong():
+    enc = encounter(nationality="CHN", issuing_country="VNM", document_number="X0000001")
+    result = run(enc, entry(document_number="C9999999"))
+    assert (result.method, result.document_relation) == (m.FUZZY, m.DOC_OTHER)
+
+
+def test_fuzzy_match_blocks_on_a_document_number_one_edit_away():
+    enc = encounter(date_of_birth=D(1991, 4, 12), document_number="C124567")
+    result = run(enc, entry(document_number="C1234567"))
     assert (result.method, result.document_relation) == (m.FUZZY, m.DOC_TYPO)
 
 
