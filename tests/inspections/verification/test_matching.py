@@ -120,7 +120,7 @@ def test_fuzzy_match_blocks_on_name_key_when_the_nationality_is_recorded_wrong()
 
 
 def test_fuzzy_match_blocks_on_a_document_number_one_edit_away():
-    enc = encounter(date_of_birth=D(1991, 4, 12), document_number="C124567")
+    enc = encounter(date_of_birth=D(1991, 4, 12), document_number="C12345678")
     result = run(enc, entry(document_number="C1234567"))
     assert (result.method, result.document_relation) == (m.FUZZY, m.DOC_TYPO)
 
