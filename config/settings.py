@@ -234,7 +234,7 @@ VERIFICATION = {
     "MATCH_THRESHOLD": env.float("VERIFICATION_MATCH_THRESHOLD", default=0.86),
     # at or above this (with a document-number match) names/DOB are considered the same person
     "IDENTITY_THRESHOLD": env.float("VERIFICATION_IDENTITY_THRESHOLD", default=0.80),
-    "BATCH_SIZE": env.int("VERIFICATION_BATCH_SIZE", default=200),
+    "BATCH_SIZE": env.int("VERIFICATION_BATCH_SIZE", default=500),
     # two different identities scoring within this margin of each other: no match (never guess)
     "AMBIGUITY_MARGIN": env.float("VERIFICATION_AMBIGUITY_MARGIN", default=0.02),
     # a fuzzy match on another document number also needs names at least this similar
