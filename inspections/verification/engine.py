@@ -279,7 +279,8 @@ def verify_encounters(*, encounter_ids: Iterable, now: dt.datetime | None = None
     if not encounters:
         return BatchResult(0, 0, 0, 0, 0, 0)
     existing_flags = defaultdict(list)
-    for flag in Flag.objects.filter(encounter__in=encounters):
+    # locked too: a supervisor deciding one of these flags meanwhile waits instead of being overwritten
+    for flag in Flag.objects.select_for_update().filter(encounter__in=encounters).order_by("pk"):
         existing_flags[flag.encounter_id].append(flag)
 
     facts, failures = {}, {}
