@@ -155,9 +155,11 @@ def test_a_real_worker_verifies_a_submitted_inspection(transactional_db, setting
         celery_app.conf.task_always_eager = False
         celery_app.conf.broker_url = broker
         _reset_producer_pool()
-        with transaction.atomic():  # what inspection_submit does
+        with celery_app.connection_for_write(broker) as connection, transaction.atomic():
+            # what inspection_submit does: submitted, and the task enqueued once that commits
             Inspection.objects.filter(pk=inspection.pk).update(status=InspectionStatus.SUBMITTED)
-            transaction.on_commit(lambda: inspection_verify_task.apply_async((str(inspection.pk),), queue=queue))
+            transaction.on_commit(lambda: inspection_verify_task.apply_async(
+                (str(inspection.pk),), queue=queue, connection=connection))
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and worker.poll() is None:
             inspection.refresh_from_db()
