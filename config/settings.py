@@ -93,6 +93,10 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # A file, not memory, for the test database: the real-worker tests start a celery worker
+    # process that must see it (gitignored: test_*.sqlite3).
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = env(
+        "SQLITE_TEST_NAME", default=str(BASE_DIR / "test_db.sqlite3"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- auth
@@ -252,7 +256,17 @@ VERIFICATION = {
     "MATCH_THRESHOLD": env.float("VERIFICATION_MATCH_THRESHOLD", default=0.86),
     # at or above this (with a document-number match) names/DOB are considered the same person
     "IDENTITY_THRESHOLD": env.float("VERIFICATION_IDENTITY_THRESHOLD", default=0.80),
-    "BATCH_SIZE": env.int("VERIFICATION_BATCH_SIZE", default=200),
+    "BATCH_SIZE": env.int("VERIFICATION_BATCH_SIZE", default=500),
+    # two different identities scoring within this margin of each other: no match (never guess)
+    "AMBIGUITY_MARGIN": env.float("VERIFICATION_AMBIGUITY_MARGIN", default=0.02),
+    # a fuzzy match on another document number also needs names at least this similar
+    "OTHER_DOCUMENT_NAME_MIN": env.float("VERIFICATION_OTHER_DOCUMENT_NAME_MIN", default=0.90),
+    # ... and a date of birth at least this close (1 same, 0.9 day/month swap, 0.7 one typo)
+    "OTHER_DOCUMENT_DOB_MIN": env.float("VERIFICATION_OTHER_DOCUMENT_DOB_MIN", default=0.90),
+    # re-verification after imports: encounters per task, and at most this many NO_ENTRY_RECORD
+    # encounters of the imported nationalities re-checked per import
+    "REVERIFY_CHUNK": env.int("VERIFICATION_REVERIFY_CHUNK", default=200),
+    "REVERIFY_NO_ENTRY_LIMIT": env.int("VERIFICATION_REVERIFY_NO_ENTRY_LIMIT", default=5000),
 }
 # Trafficking screening: raised when any strong indicator is "yes", or at least
 # OTHER_THRESHOLD of the other indicators are "yes".

@@ -214,6 +214,8 @@ class EntryRecord(models.Model):
         indexes = [
             models.Index(fields=["document_number", "issuing_country"], name="entry_document"),
             models.Index(fields=["nationality", "date_of_birth"], name="entry_nat_dob"),
+            # fuzzy-match blocking: the name key only together with the date of birth
+            models.Index(fields=["name_key", "date_of_birth"], name="entry_namekey_dob"),
             models.Index(fields=["entry_date"], name="entry_date"),
         ]
 

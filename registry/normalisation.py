@@ -6,6 +6,7 @@ officers typed), so both sides are compared in one form.
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from unidecode import unidecode
 
@@ -44,6 +45,7 @@ def normalise_country(code: str) -> str:
     return (code or "").strip().upper()
 
 
+@lru_cache(maxsize=65536)
 def fold_name(name: str) -> str:
     """Lower case ASCII letters and single spaces: 'NGUYỄN  Văn-An' -> 'nguyen van an'."""
     text = unicodedata.normalize("NFKC", name or "")
@@ -57,6 +59,7 @@ def name_tokens(*names: str) -> list[str]:
     return [token for name in names for token in fold_name(name).split()]
 
 
+@lru_cache(maxsize=65536)
 def phonetic_token(token: str) -> str:
     """Token with romanisation variants folded: 'mohammed' and 'muhammad' come close."""
     for a, b in _FOLDS:
@@ -64,6 +67,7 @@ def phonetic_token(token: str) -> str:
     return token
 
 
+@lru_cache(maxsize=65536)
 def skeleton(token: str) -> str:
     """First letter plus consonants, repeats collapsed: 'mohammed' -> 'mhmd', 'muhammad' -> 'mhmd'."""
     token = phonetic_token(token)
@@ -80,6 +84,8 @@ def skeleton(token: str) -> str:
 
 def name_key(surname: str, given_names: str) -> str:
     """Blocking key that survives swapped name order and common romanisation variants:
-    the skeletons of the first surname token and the first given-name token, sorted."""
-    parts = [t for t in (name_tokens(surname)[:1] + name_tokens(given_names)[:1]) if t]
-    return "|".join(sorted(skeleton(p) for p in parts))[:64]
+    the skeletons of every name token, de-duplicated and sorted ('NGUYEN VAN AN' and
+    'VAN AN NGUYEN' -> 'an|ngn|vn'). All tokens, not just the first two, so that very common
+    first tokens (Nguyen Van, Wang, Kumar) do not make huge blocks."""
+    parts = {skeleton(t) for t in name_tokens(surname, given_names)}
+    return "|".join(sorted(p for p in parts if p))[:64]
