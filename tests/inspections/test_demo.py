@@ -6,8 +6,10 @@ from inspections.models import Flag, FlagKind, Inspection, InspectionStatus, Ver
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_demo_adds_verified_inspections_with_the_cases_inspections_look_for(capsys):
-    call_command("seed_demo", entries=3000, premises=300)
+def test_seed_demo_adds_verified_inspections_with_the_cases_inspections_look_for(
+        capsys, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # verification is enqueued on commit
+        call_command("seed_demo", entries=3000, premises=300)
     assert "Demo inspections: 14 submitted" in capsys.readouterr().out
     assert set(Inspection.objects.values_list("status", flat=True)) == {InspectionStatus.VERIFIED}
     assert not Verification.objects.filter(status=VerificationStatus.PENDING).exists()
