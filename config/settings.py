@@ -145,6 +145,7 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("km", "ខ្មែរ")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env("TIME_ZONE", default="Asia/Phnom_Penh")
 USE_I18N = True
 USE_TZ = True

@@ -112,7 +112,8 @@ def seed_inspections(*, ctx) -> int:
         if premises is None:
             continue
         days_ago = 3 + (INSPECTIONS - index) * 4
-        started = timezone.now().replace(hour=9, minute=30, second=0, microsecond=0) - datetime.timedelta(days=days_ago)
+        morning = timezone.localtime().replace(hour=9, minute=30, second=0, microsecond=0)
+        started = morning - datetime.timedelta(days=days_ago)
         inspection = inspection_create(
             actor=officer, premises=premises, started_at=started, ended_at=started + datetime.timedelta(hours=2),
             foreigners_present=len(roles) + rng.randrange(3), refused_access=rng.randrange(2),
