@@ -8,7 +8,8 @@ passwords and API tokens (idempotently; the flags come from bench/queue_page.py,
 collects the static files, starts ``gunicorn config.wsgi --workers 3`` on 127.0.0.1:<port> with
 DJANGO_DEBUG=0 (production settings), then for each scenario drives ``--users`` concurrent
 clients (threads of this process, a separate process from the server) for ``--duration``
-seconds, each request timed from connect to the last byte:
+seconds (with no pause between requests unless --think is given), each request timed from connect
+to the last byte:
 
 - summary: an analyst's token, GET /api/v1/summaries/{inspections,encounters,flags,referrals}/
   ?period=month&group_by=province in turn;
@@ -290,7 +291,8 @@ class User:
                    body=urlencode({"csrfmiddlewaretoken": csrf}).encode())
 
 
-def run_scenario(scenario: str, port: int, data: dict, users: int, duration: float, max_requests: int) -> dict:
+def run_scenario(scenario: str, port: int, data: dict, users: int, duration: float, max_requests: int,
+                 think: float = 0.0) -> dict:
     lock = threading.Lock()
     samples: dict = defaultdict(list)
     errors: dict = defaultdict(lambda: defaultdict(int))
@@ -310,6 +312,8 @@ def run_scenario(scenario: str, port: int, data: dict, users: int, duration: flo
     def loop(client):
         while time.monotonic() < deadline and count[0] < max_requests:
             client.step()
+            if think:  # a person reading the answer: uniformly 0.5-1.5 x --think seconds
+                time.sleep(min(think * (0.5 + client.rng.random()), max(0.0, deadline - time.monotonic())))
 
     threads = [threading.Thread(target=loop, args=(c,), daemon=True) for c in clients]
     for thread in threads:
@@ -396,6 +400,8 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=60)
     parser.add_argument("--max-requests", type=int, default=100_000, help="per scenario")
     parser.add_argument("--scenarios", default=",".join(SCENARIOS))
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="seconds each user waits between steps (default 0: closed loop, saturation)")
     parser.add_argument("--profile", metavar="SCENARIO")
     parser.add_argument("--repeat", type=int, default=100, help="requests profiled with --profile")
     args = parser.parse_args()
@@ -420,7 +426,8 @@ def main() -> None:
         for scenario in args.scenarios.split(","):
             print(f"{scenario}: {args.users} users, {args.duration:.0f} s, load average {os.getloadavg()[0]:.1f}",
                   flush=True)
-            result = run_scenario(scenario, args.port, data, args.users, args.duration, args.max_requests)
+            result = run_scenario(scenario, args.port, data, args.users, args.duration, args.max_requests,
+                                  args.think)
             rows = report_rows(scenario, result)
             print("\n".join(rows), flush=True)
             lines += rows
@@ -433,7 +440,8 @@ def main() -> None:
         redis.Redis.from_url(args.redis_url).flushdb()  # the queued verification messages (no worker ran)
         shutil.rmtree(STATIC_ROOT, ignore_errors=True)
     print()
-    print(f"gunicorn --workers {args.workers}, {args.users} users x {args.duration:.0f} s per scenario; "
+    print(f"gunicorn --workers {args.workers}, {args.users} users x {args.duration:.0f} s per scenario, "
+          f"think time {args.think:g} s; "
           f"load average before {load_before[0]:.1f}, after {os.getloadavg()[0]:.1f} (1 min)")
     print("\n".join(lines))
     print("errors:", "; ".join(error_details) or "none")
