@@ -236,6 +236,10 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# Summary API answers (national counts, no personal data) are kept this many seconds per parameter
+# set and worker process; 0 computes every request.
+SUMMARY_CACHE_SECONDS = env.int("SUMMARY_CACHE_SECONDS", default=60)
+
 # --- Celery: in-process (eager) when CELERY_BROKER_URL is unset
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL

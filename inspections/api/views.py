@@ -3,6 +3,8 @@ response that shows people's data records a consultation (purpose ``api:<path>``
 
 import datetime
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -441,10 +443,19 @@ class _SummaryView(APIView):
             raise serializers.ValidationError({"from": [
                 _("At most %(days)s days can be counted per %(period)s; narrow the range.")
                 % {"days": MAX_SPAN_DAYS[period], "period": period}]})
-        rows = summary_rows(name=self.summary_name, period=period, group_by=group_by, date_from=date_from,
-                            date_to=date_to)
-        body = {"period": period, "group_by": group_by, "from": date_from, "to": date_to, "results": rows}
-        return Response(self.serializer_class(body).data)
+        # Counts over a year of national data: one GROUP BY over up to millions of rows and thousands
+        # of serialized rows (seconds at a million flags, bench/load.py). They are counts, the same
+        # for every caller, so the answer is kept SUMMARY_CACHE_SECONDS per parameter set.
+        key = f"summary:{self.summary_name}:{period}:{','.join(group_by)}:{date_from}:{date_to}"
+        data = cache.get(key)
+        if data is None:
+            rows = summary_rows(name=self.summary_name, period=period, group_by=group_by, date_from=date_from,
+                                date_to=date_to)
+            body = {"period": period, "group_by": group_by, "from": date_from, "to": date_to, "results": rows}
+            data = self.serializer_class(body).data
+            if settings.SUMMARY_CACHE_SECONDS:
+                cache.set(key, data, settings.SUMMARY_CACHE_SECONDS)
+        return Response(data)
 
 
 def _summary_schema(name: str, serializer, title: str, example_rows: list[dict]):

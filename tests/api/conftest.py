@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from accounts.services import api_token_issue
@@ -23,6 +24,14 @@ def _no_verification_worker(monkeypatch):
     calls = []
     monkeypatch.setattr("inspections.services._enqueue_verification", calls.append)
     return calls
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Summary answers are cached per parameter set (SUMMARY_CACHE_SECONDS): each test counts its own data."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def token_client(user) -> APIClient:

@@ -138,3 +138,29 @@ def test_analyst_counts_are_national(api_client, analyst, counted):
     rows = api_client(analyst).get(f"{V1}/summaries/inspections/",
                                    {"from": "2026-11-01", "to": "2026-11-30", "group_by": "province"}).json()
     assert {r["province"] for r in rows["results"]} == {"KH-12", "KH-17"}
+
+
+def test_summary_answer_is_cached_per_parameter_set(api_client, analyst, counted, settings):
+    settings.SUMMARY_CACHE_SECONDS = 60
+    client = api_client(analyst)
+    params = {"from": "2026-10-01", "to": "2026-11-30", "group_by": "province"}
+    first = client.get(f"{V1}/summaries/inspections/", params).json()
+    with CaptureQueriesContext(connection) as cached:
+        again = client.get(f"{V1}/summaries/inspections/", params).json()
+    assert again == first
+    assert not [q for q in cached.captured_queries if "inspections_inspection" in q["sql"]]
+    with CaptureQueriesContext(connection) as other:
+        by_type = client.get(f"{V1}/summaries/inspections/", {**params, "group_by": "premises_type"}).json()
+    assert [q for q in other.captured_queries if "inspections_inspection" in q["sql"]]
+    assert by_type["group_by"] == ["premises_type"]
+
+
+def test_summary_cache_off_counts_every_request(api_client, analyst, counted, settings, officer, station):
+    settings.SUMMARY_CACHE_SECONDS = 0
+    client = api_client(analyst)
+    params = {"from": "2026-10-01", "to": "2026-11-30"}
+    before = client.get(f"{V1}/summaries/inspections/", params).json()["results"]
+    InspectionFactory(premises=PremisesFactory(district=district("KH-12")), unit=station, lead_officer=officer,
+                      started_at=_at(datetime.date(2026, 11, 20)), status=InspectionStatus.SUBMITTED)
+    after = client.get(f"{V1}/summaries/inspections/", params).json()["results"]
+    assert sum(r["inspections"] for r in after) == sum(r["inspections"] for r in before) + 1
