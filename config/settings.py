@@ -228,6 +228,9 @@ SPECTACULAR_SETTINGS = {
         "FlagStatusEnum": "inspections.models.FlagStatus",
         "DecisionOutcomeEnum": "inspections.models.DecisionOutcome",
         "ReferralOutcomeEnum": "inspections.models.ReferralOutcome",
+        "ImportKindEnum": "registry.models.ImportKind",
+        "ImportStatusEnum": "registry.models.ImportStatus",
+        "FlagKindEnum": "inspections.models.FlagKind",
     },
     # Every operation documents the one error format (config/api.py).
     "POSTPROCESSING_HOOKS": [

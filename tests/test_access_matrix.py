@@ -33,6 +33,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.models import Role
 from accounts.services import user_deactivate
 from inspections.models import FlagKind, Referral
+from registry.models import ImportJob, ImportKind
 from tests.accounts.factories import user_with_role
 from tests.inspections.factories import EncounterFactory, FlagFactory, InspectionFactory
 from tests.registry.factories import PremisesFactory, district
@@ -132,6 +133,10 @@ MATRIX = [
     Row("flag-detail",           "GET",   "401 403 403 200 403 403 401", obj="flag"),
     Row("flag-decisions",        "POST",  "401 403 403 201 403 403 401", obj="flag", data={"outcome": "start_review"}),
     Row("referral-list",         "GET",   "401 403 403 200 403 403 401"),
+    # intake: administrators only (an empty array is refused as invalid: 400 means access granted)
+    Row("intake",                "POST",  "401 403 403 403 403 400 401", kwargs=lambda o: {"kind": "entry-records"},
+        obj="premises", data=[]),
+    Row("intake-job",            "GET",   "401 403 403 403 403 200 401", obj="import_job"),
     Row("summary-inspections",   "GET",   "401 403 403 200 200 200 401"),
     Row("summary-encounters",    "GET",   "401 403 403 200 200 200 401"),
     Row("summary-flags",         "GET",   "401 403 403 200 200 200 401"),
@@ -168,7 +173,12 @@ def _referral(world):
                                    referred_by=world["supervisor"])
 
 
+def _import_job(world):
+    return ImportJob.objects.create(kind=ImportKind.ENTRY_RECORDS, created_by=world["administrator"])
+
+
 OBJECTS: dict[str, Callable] = {
+    "import_job": _import_job,
     "referral": _referral,
     "flag": _flag,
     "premises": _premises,

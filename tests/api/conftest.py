@@ -6,8 +6,11 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from accounts.models import Role
 from accounts.services import api_token_issue
 from inspections.models import Referral, Verification, VerificationStatus
+from registry.models import ImportJob, ImportKind
+from tests.accounts.factories import user_with_role
 from tests.inspections.factories import EncounterFactory, FlagFactory, InspectionFactory
 from tests.registry.factories import PremisesFactory, district
 
@@ -57,6 +60,7 @@ class World:
     encounters: list
     flags: list
     referrals: list
+    import_jobs: list = ()
 
     def mine(self, name):
         return getattr(self, name)[:2]
@@ -66,7 +70,7 @@ class World:
 
 
 @pytest.fixture
-def world(station, other_station, officer, other_officer, supervisor):
+def world(station, other_station, officer, other_officer, supervisor, administrator):
     premises, inspections, encounters, flags, referrals = [], [], [], [], []
     for index, (unit, lead, province) in enumerate(
         [(station, officer, "KH-12"), (station, officer, "KH-12"), (other_station, other_officer, "KH-17")]
@@ -82,4 +86,13 @@ def world(station, other_station, officer, other_officer, supervisor):
         encounters.append(e)
         flags.append(f)
         referrals.append(r)
-    return World(premises, inspections, encounters, flags, referrals)
+    other_administrator = user_with_role(Role.ADMINISTRATOR, other_station, username="other-administrator")
+    import_jobs = [ImportJob.objects.create(kind=ImportKind.ENTRY_RECORDS, created_by=creator)
+                   for creator in (administrator, administrator, other_administrator)]
+    return World(premises, inspections, encounters, flags, referrals, import_jobs)
+
+
+@pytest.fixture
+def administrator(station):
+    """An administrator (outside systems' service users hold this role for the intake)."""
+    return user_with_role(Role.ADMINISTRATOR, station, username="administrator")

@@ -19,12 +19,22 @@ from accounts.models import AuditEvent, Role
 pytestmark = pytest.mark.django_db
 
 OFFICER, SUPERVISOR, ANALYST = Role.OFFICER.value, Role.SUPERVISOR.value, Role.ANALYST.value
+ADMINISTRATOR = Role.ADMINISTRATOR.value
 
 
 def _encounter_body(world):
     return {"inspection": str(world.inspections[0].pk), "surname": "Tran", "given_names": "Van Binh", "sex": "M",
             "nationality": "VNM", "document_type": "P", "document_number": "B7654321",
             "document_issuing_country": "VNM", "role": "worker", "date_of_birth": "1994-03-07"}
+
+
+def _entry_row(**overrides):
+    row = {"source_id": "BX-API-1", "document_type": "P", "document_number": "C7654321", "issuing_country": "VNM",
+           "nationality": "VNM", "surname": "TRAN", "given_names": "VAN BINH", "date_of_birth": "1994-03-07",
+           "sex": "M", "entry_date": "2026-10-01", "port_of_entry": "Bavet", "visa_type": "T",
+           "permitted_until": "2026-10-31", "exit_date": ""}
+    row.update(overrides)
+    return row
 
 
 @dataclass(frozen=True)
@@ -40,6 +50,8 @@ class Op:
     query: dict = field(default_factory=dict)
 
     def url(self, world, *, other=False) -> str:
+        if "{kind}" in self.path:
+            return self.path.replace("{kind}", "entry-records")
         if "{id}" not in self.path:
             return self.path
         obj = world.other(self.objects) if other else world.mine(self.objects)[0]
@@ -52,6 +64,8 @@ class Op:
 V1 = "/api/v1"
 OPERATIONS = [
     Op("GET", f"{V1}/me/", OFFICER, None),
+    Op("POST", f"{V1}/intake/{{kind}}/", ADMINISTRATOR, SUPERVISOR, body=lambda w: [_entry_row()]),
+    Op("GET", f"{V1}/intake/jobs/{{id}}/", ADMINISTRATOR, OFFICER, objects="import_jobs"),
     Op("GET", f"{V1}/districts/", OFFICER, None),
     Op("GET", f"{V1}/premises/", OFFICER, ANALYST, objects="premises", is_list=True),
     Op("POST", f"{V1}/premises/", OFFICER, ANALYST, ok=201,
@@ -89,8 +103,8 @@ OPERATIONS = [
 
 
 @pytest.fixture
-def users(officer, supervisor, analyst):
-    return {OFFICER: officer, SUPERVISOR: supervisor, ANALYST: analyst}
+def users(officer, supervisor, analyst, administrator):
+    return {OFFICER: officer, SUPERVISOR: supervisor, ANALYST: analyst, ADMINISTRATOR: administrator}
 
 
 def call(client, op: Op, world, *, other=False):
