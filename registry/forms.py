@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from registry.models import PremisesType
+from registry.models import ImportKind, PremisesType
 from registry.selectors import districts_for
 
 
@@ -44,3 +44,17 @@ class PremisesForm(forms.Form):
             self.add_error("longitude" if data.get("longitude") is None else "latitude",
                            _("Give both latitude and longitude, or neither."))
         return data
+
+
+class ImportUploadForm(forms.Form):
+    """An administrator's upload of a CSV or XLSX file of one kind of registry records."""
+
+    kind = forms.ChoiceField(label=_("What the file holds"), choices=ImportKind.choices)
+    file = forms.FileField(label=_("CSV or XLSX file"),
+                           help_text=_("UTF-8 CSV with a header row, or XLSX. Formats: docs/import-formats.md."))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Choose a .csv or .xlsx file."))
+        return upload

@@ -109,6 +109,10 @@ MATRIX = [
     Row("dashboard-premises",    "GET",   "302 403 403 200 403 403 302", obj="premises",
         kwargs=lambda p: {"premises_id": p.pk}),
     Row("dashboard-overview",    "GET",   "302 403 403 200 403 403 302"),
+    # import upload page: administrators only; a job is visible to its creator
+    Row("registry:imports",      "GET",   "302 403 403 403 403 200 302"),
+    Row("registry:imports",      "POST",  "302 403 403 403 403 400 302", data={"kind": "entry_records"}),
+    Row("registry:import_job",   "GET",   "302 403 403 403 403 200 302", obj="import_job"),
     # REST API (tests/api/test_permissions.py checks every schema operation by token, too)
     Row("district-list",         "GET",   "401 200 200 200 200 200 401"),
     Row("premises-list",         "GET",   "401 200 200 200 403 403 401"),
