@@ -74,9 +74,15 @@ def _require_draft(inspection: Inspection) -> None:
         raise ValidationError(_("This inspection was submitted and can no longer be changed."))
 
 
+def inspection_member(*, user, inspection: Inspection) -> bool:
+    """Whether ``user`` is an officer of the inspecting unit: the people who change an inspection
+    (while it is a draft). Views ask it to decide what to offer; the services enforce it."""
+    scope = scope_for(user)
+    return scope.is_officer and inspection.unit_id in scope.officer_unit_ids
+
+
 def _require_inspection_member(*, actor, inspection: Inspection) -> None:
-    scope = scope_for(actor)
-    if not (scope.is_officer and inspection.unit_id in scope.officer_unit_ids):
+    if not inspection_member(user=actor, inspection=inspection):
         raise PermissionDenied(_("Only officers of the inspecting unit change an inspection."))
 
 

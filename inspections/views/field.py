@@ -36,6 +36,7 @@ from inspections.services import (
     encounter_remove,
     encounter_update,
     inspection_create,
+    inspection_member,
     inspection_submit,
     inspection_update,
 )
@@ -57,16 +58,14 @@ def _purpose(inspection: Inspection) -> str:
 
 
 def _can_edit(user, inspection: Inspection) -> bool:
-    scope = scope_for(user)
-    return inspection.is_editable and scope.is_officer and inspection.unit_id in scope.officer_unit_ids
+    return inspection.is_editable and inspection_member(user=user, inspection=inspection)
 
 
 def _require_editable(request, inspection: Inspection):
     """None when the user may change the draft; otherwise a redirect back with a message.
 
     Someone who may see but not change the inspection (a supervisor) is refused (403)."""
-    scope = scope_for(request.user)
-    if not (scope.is_officer and inspection.unit_id in scope.officer_unit_ids):
+    if not inspection_member(user=request.user, inspection=inspection):
         raise PermissionDenied(_("Only officers of the inspecting unit change an inspection."))
     if not inspection.is_editable:
         messages.error(request, _("This inspection was submitted and can no longer be changed."))
@@ -248,8 +247,7 @@ def inspection_autosave(request, pk):
     inspection = inspection_get(user=request.user, inspection_id=pk)  # 404 first, whatever the method
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    scope = scope_for(request.user)
-    if not (scope.is_officer and inspection.unit_id in scope.officer_unit_ids):
+    if not inspection_member(user=request.user, inspection=inspection):
         raise PermissionDenied(_("Only officers of the inspecting unit change an inspection."))
     form = InspectionForm(request.POST, inspection=inspection)
     context = {"saved": False, "form": form}
