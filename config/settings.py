@@ -239,8 +239,13 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# The cache holds summary answers, the queue's counts and DRF's throttle counters. In production
+# point CACHE_URL at Redis (redis://host:6379/1) so that every web worker shares them; unset, each
+# process has its own memory cache (development, tests).
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
 # Summary API answers (national counts, no personal data) are kept this many seconds per parameter
-# set and worker process; 0 computes every request.
+# set in the cache above; 0 computes every request.
 SUMMARY_CACHE_SECONDS = env.int("SUMMARY_CACHE_SECONDS", default=60)
 
 # --- Celery: in-process (eager) when CELERY_BROKER_URL is unset

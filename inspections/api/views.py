@@ -2,17 +2,22 @@
 response that shows people's data records a consultation (purpose ``api:<path>``)."""
 
 import datetime
+import gzip
+import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Prefetch
+from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -413,8 +418,9 @@ class _SummaryView(APIView):
 
     permission_classes = API_PERMISSIONS
     roles = {"*": SUMMARY_ROLES}
+    renderer_classes = [JSONRenderer]  # the answer is cached as rendered JSON (_summary_response)
     summary_name = ""
-    serializer_class = None
+    serializer_class = None  # documents the answer (schema); the rows are rendered as they are
 
     def get(self, request):
         summary = SUMMARIES[self.summary_name]
@@ -443,19 +449,41 @@ class _SummaryView(APIView):
             raise serializers.ValidationError({"from": [
                 _("At most %(days)s days can be counted per %(period)s; narrow the range.")
                 % {"days": MAX_SPAN_DAYS[period], "period": period}]})
-        # Counts over a year of national data: one GROUP BY over up to millions of rows and thousands
-        # of serialized rows (seconds at a million flags, bench/load.py). They are counts, the same
-        # for every caller, so the answer is kept SUMMARY_CACHE_SECONDS per parameter set.
-        key = f"summary:{self.summary_name}:{period}:{','.join(group_by)}:{date_from}:{date_to}"
-        data = cache.get(key)
-        if data is None:
-            rows = summary_rows(name=self.summary_name, period=period, group_by=group_by, date_from=date_from,
-                                date_to=date_to)
-            body = {"period": period, "group_by": group_by, "from": date_from, "to": date_to, "results": rows}
-            data = self.serializer_class(body).data
-            if settings.SUMMARY_CACHE_SECONDS:
-                cache.set(key, data, settings.SUMMARY_CACHE_SECONDS)
-        return Response(data)
+        return _summary_response(request, key=f"summary:{self.summary_name}:{period}:{','.join(group_by)}:"
+                                              f"{date_from}:{date_to}",
+                                 compute=lambda: {"period": period, "group_by": group_by, "from": date_from,
+                                                  "to": date_to, "results": summary_rows(
+                                                      name=self.summary_name, period=period, group_by=group_by,
+                                                      date_from=date_from, date_to=date_to)})
+
+
+def _summary_response(request, *, key: str, compute) -> HttpResponse:
+    """The summary as JSON bytes, kept SUMMARY_CACHE_SECONDS per parameter set in the shared cache.
+
+    Counts over a year of national data are one GROUP BY over up to a million rows and up to
+    ~20,000 result rows (seconds, bench/load.py); they are the same for every caller, so the
+    rendered answer is cached (not the rows: rendering 3 MB of JSON per request was most of a
+    cached request's time), with its gzip form and an ETag, so a client polling an unchanged
+    summary gets 304. The rows are already codes, integers and dates, rendered as the response
+    serializers document them (tests/api/test_summaries.py checks they agree).
+    """
+    cached = cache.get(key)
+    if cached is None:
+        body = JSONRenderer().render(compute())
+        cached = (f'"{hashlib.sha256(body).hexdigest()[:32]}"', body, gzip.compress(body, compresslevel=6))
+        if settings.SUMMARY_CACHE_SECONDS:
+            cache.set(key, cached, settings.SUMMARY_CACHE_SECONDS)
+    etag, body, compressed = cached
+    if etag in {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}:
+        response = HttpResponseNotModified()
+    elif "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(compressed, content_type="application/json")
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(body, content_type="application/json")
+    response["ETag"] = etag
+    patch_vary_headers(response, ["Accept-Encoding", "Authorization"])
+    return response
 
 
 def _summary_schema(name: str, serializer, title: str, example_rows: list[dict]):

@@ -1,6 +1,10 @@
 """Summaries: counts per period and group, no personal data, validated parameters, one query."""
 
 import datetime
+import gzip
+import json
+import os
+import uuid
 
 import pytest
 from django.db import connection
@@ -8,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from inspections.models import InspectionStatus, Referral, Verification, VerificationStatus
+from inspections.summaries import SUMMARIES, summary_rows
 from registry.models import PremisesType
 from tests.inspections.factories import EncounterFactory, FlagFactory, InspectionFactory
 from tests.registry.factories import PremisesFactory, district
@@ -164,3 +169,62 @@ def test_summary_cache_off_counts_every_request(api_client, analyst, counted, se
                       started_at=_at(datetime.date(2026, 11, 20)), status=InspectionStatus.SUBMITTED)
     after = client.get(f"{V1}/summaries/inspections/", params).json()["results"]
     assert sum(r["inspections"] for r in after) == sum(r["inspections"] for r in before) + 1
+
+
+@pytest.mark.parametrize("name", ["inspections", "encounters", "flags", "referrals"])
+def test_rendered_rows_are_what_the_serializer_documents(name, api_client, analyst, counted):
+    """The answer is rendered from the rows directly (it is cached as bytes); it must stay exactly
+    what the response serializer in the schema would produce."""
+    from inspections.api import views
+
+    view = {"inspections": views.InspectionSummaryView, "encounters": views.EncounterSummaryView,
+            "flags": views.FlagSummaryView, "referrals": views.ReferralSummaryView}[name]
+    group_by = list(SUMMARIES[name].available_groups())[:2]
+    params = {"from": "2026-10-01", "to": "2026-11-30", "group_by": ",".join(group_by)}
+    answer = api_client(analyst).get(f"{V1}/summaries/{name}/", params).json()
+    rows = summary_rows(name=name, period="month", group_by=group_by, date_from=datetime.date(2026, 10, 1),
+                        date_to=datetime.date(2026, 11, 30))
+    documented = view.serializer_class({"period": "month", "group_by": group_by,
+                                        "from": datetime.date(2026, 10, 1), "to": datetime.date(2026, 11, 30),
+                                        "results": rows}).data
+    assert answer["results"]
+    assert answer == json.loads(json.dumps(documented))
+
+
+def test_unchanged_summary_answers_304_and_gzip_on_request(api_client, analyst, counted, settings):
+    settings.SUMMARY_CACHE_SECONDS = 60
+    client = api_client(analyst)
+    url, params = f"{V1}/summaries/flags/", {"from": "2026-10-01", "to": "2026-11-30"}
+    first = client.get(url, params)
+    assert first.status_code == 200 and first["ETag"]
+    assert "Accept-Encoding" in first["Vary"]
+    again = client.get(url, params, headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304 and again.content == b""
+    assert client.get(url, params, headers={"If-None-Match": '"stale"'}).status_code == 200
+    zipped = client.get(url, params, headers={"Accept-Encoding": "gzip, deflate"})
+    assert zipped["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(zipped.content)) == first.json()
+
+
+def test_summaries_are_shared_through_redis(api_client, analyst, counted, settings):
+    """With CACHE_URL on Redis (production), every web worker serves the answer one of them counted."""
+
+    import redis
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+                                   "KEY_PREFIX": prefix}}
+    settings.SUMMARY_CACHE_SECONDS = 60
+    try:
+        client = api_client(analyst)
+        params = {"from": "2026-10-01", "to": "2026-11-30", "group_by": "province"}
+        first = client.get(f"{V1}/summaries/inspections/", params).json()
+        assert redis.Redis.from_url(url).keys(f"{prefix}:*summary:inspections*")  # it is in Redis
+        with CaptureQueriesContext(connection) as cached:
+            assert client.get(f"{V1}/summaries/inspections/", params).json() == first
+        assert not [q for q in cached.captured_queries if "inspections_inspection" in q["sql"]]
+    finally:
+        keys = redis.Redis.from_url(url).keys(f"{prefix}:*")
+        if keys:
+            redis.Redis.from_url(url).delete(*keys)
