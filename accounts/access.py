@@ -52,13 +52,11 @@ class Scope:
 EMPTY_SCOPE = Scope(None, frozenset(), frozenset(), frozenset(), frozenset(), frozenset())
 
 
-def _province_ids(memberships) -> frozenset[int] | None:
-    ids: set[int] = set()
-    for membership in memberships:
-        if membership.unit.is_national:
-            return None
-        ids.update(p.pk for p in membership.unit.provinces.all())
-    return frozenset(ids)
+def _province_ids(rows) -> frozenset[int] | None:
+    """Provinces covered by these (role, unit, is_national, province) rows; None = every province."""
+    if any(is_national for _, _, is_national, _ in rows):
+        return None
+    return frozenset(province for _, _, _, province in rows if province is not None)
 
 
 def scope_for(user) -> Scope:
@@ -68,24 +66,25 @@ def scope_for(user) -> Scope:
     cached = getattr(user, "_access_scope", None)
     if cached is not None:
         return cached
-    memberships = list(
+    # One query for every request: a row per (membership, province of its unit); a national unit or
+    # a unit without provinces gives one row with province None.
+    rows = list(
         Membership.objects.filter(user=user, unit__is_active=True)
-        .select_related("unit")
-        .prefetch_related("unit__provinces")
+        .values_list("role", "unit_id", "unit__is_national", "unit__provinces")
     )
-    roles = frozenset(m.role for m in memberships)
+    roles = frozenset(role for role, _, _, _ in rows)
     if user.is_superuser:
         roles = roles | {Role.ADMINISTRATOR}
-    officer_units = [m for m in memberships if m.role == Role.OFFICER]
-    supervisor_units = [m for m in memberships if m.role == Role.SUPERVISOR]
-    personal = officer_units + supervisor_units
+    officer_rows = [row for row in rows if row[0] == Role.OFFICER]
+    supervisor_rows = [row for row in rows if row[0] == Role.SUPERVISOR]
+    personal = officer_rows + supervisor_rows
     scope = Scope(
         user_id=user.pk,
         roles=roles,
-        officer_unit_ids=frozenset(m.unit_id for m in officer_units),
-        supervisor_unit_ids=frozenset(m.unit_id for m in supervisor_units),
+        officer_unit_ids=frozenset(unit for _, unit, _, _ in officer_rows),
+        supervisor_unit_ids=frozenset(unit for _, unit, _, _ in supervisor_rows),
         province_ids=_province_ids(personal) if personal else frozenset(),
-        supervised_province_ids=_province_ids(supervisor_units) if supervisor_units else frozenset(),
+        supervised_province_ids=_province_ids(supervisor_rows) if supervisor_rows else frozenset(),
     )
     user._access_scope = scope
     return scope
