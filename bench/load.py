@@ -62,8 +62,12 @@ SECRET = "bench-load-secret-key-not-for-production-0123456789abcdef"  # noqa: S1
 
 # --- data ----------------------------------------------------------------------------------------
 
-def prepare(database_url: str) -> dict:
-    """Users, memberships, passwords, tokens; ids of flags and premises to use. Idempotent."""
+def prepare(database_url: str, clients: int = 50) -> dict:
+    """Users, memberships, passwords, tokens; ids of flags and premises to use. Idempotent.
+
+    API clients are ``clients`` analysts and ``clients`` national supervisors, one token each, as
+    many systems or people would be: DRF's per-user throttle (6000/min, counted in the shared cache)
+    applies to each, not to one user carrying the whole load."""
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("DJANGO_DEBUG", "1")
@@ -98,8 +102,14 @@ def prepare(database_url: str) -> dict:
         users[username] = user
     # one live token per bench user: the previous run's are removed (keys are shown only once)
     ApiToken.objects.filter(user__in=users.values(), name="bench-load").delete()
-    tokens = {name: api_token_issue(actor=None, user=users[name], name="bench-load")[1]
-              for name in ("bench-national", "bench-analyst")}
+    tokens = {}
+    for name, unit, role in [("bench-national", national, Role.SUPERVISOR), ("bench-analyst", national, Role.ANALYST)]:
+        tokens[name] = []
+        for i in range(clients):
+            client, _ = User.objects.get_or_create(username=f"{name}-{i:02d}")
+            Membership.objects.get_or_create(user=client, unit=unit, role=role)
+            ApiToken.objects.filter(user=client, name="bench-load").delete()
+            tokens[name].append(api_token_issue(actor=None, user=client, name="bench-load")[1])
     with connection.cursor() as cursor:
         cursor.execute("SELECT id::text FROM inspections_flag TABLESAMPLE SYSTEM (1) LIMIT 2000")
         flag_ids = [row[0] for row in cursor.fetchall()]
@@ -115,21 +125,23 @@ def prepare(database_url: str) -> dict:
 
 # --- server --------------------------------------------------------------------------------------
 
-def server_env(database_url: str, redis_url: str) -> dict:
+def server_env(database_url: str, redis_url: str, cache_url: str) -> dict:
     env = dict(os.environ)
     env.update({
         "DATABASE_URL": database_url, "DJANGO_DEBUG": "0", "SECRET_KEY": SECRET, "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0", "STATIC_ROOT": STATIC_ROOT, "CELERY_BROKER_URL": redis_url,
-        "CELERY_RESULT_BACKEND": redis_url, "DJANGO_SETTINGS_MODULE": "config.settings", "LOG_LEVEL": "WARNING",
+        "CELERY_RESULT_BACKEND": redis_url, "CACHE_URL": cache_url, "DJANGO_SETTINGS_MODULE": "config.settings",
+        "LOG_LEVEL": "WARNING",
     })
     return env
 
 
-def start_server(env: dict, port: int, workers: int) -> subprocess.Popen:
+def start_server(env: dict, port: int, workers: int, worker_class: str = "sync", threads: int = 1) -> subprocess.Popen:
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env,
                    check=True)
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     server = subprocess.Popen([gunicorn, "config.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+                               "--worker-class", worker_class, "--threads", str(threads),
                                "--timeout", "60", "--log-level", "warning"], cwd=ROOT, env=env,
                               start_new_session=True)
     deadline = time.monotonic() + 60
@@ -237,8 +249,10 @@ def login(port: int, username: str) -> dict:
 class User:
     """One virtual user; ``step()`` makes one or more timed requests and records them."""
 
-    def __init__(self, scenario: str, port: int, data: dict, record):
+    def __init__(self, scenario: str, port: int, data: dict, record, number: int = 0):
         self.scenario, self.port, self.data, self.record = scenario, port, data, record
+        self.analyst_token = data["tokens"]["bench-analyst"][number % len(data["tokens"]["bench-analyst"])]
+        self.supervisor_token = data["tokens"]["bench-national"][number % len(data["tokens"]["bench-national"])]
         self.rng = random.Random()
         self.turn = self.rng.randrange(len(SUMMARIES))
         self.cookies = login(port, "bench-national" if scenario == "case" else "bench-officer") \
@@ -260,10 +274,10 @@ class User:
             self.turn += 1
             self.timed(f"summary/{name}", (200,), "GET",
                        f"/api/v1/summaries/{name}/?period=month&group_by=province",
-                       headers={"Authorization": f"Token {self.data['tokens']['bench-analyst']}"})
+                       headers={"Authorization": f"Token {self.analyst_token}"})
         elif self.scenario == "flags":
             self.timed("flags", (200,), "GET", "/api/v1/flags/",
-                       headers={"Authorization": f"Token {self.data['tokens']['bench-national']}"})
+                       headers={"Authorization": f"Token {self.supervisor_token}"})
         elif self.scenario == "case":
             self.timed("case", (200,), "GET", f"/dashboard/flags/{self.rng.choice(self.data['flag_ids'])}/",
                        cookies=self.cookies)
@@ -305,7 +319,7 @@ def run_scenario(scenario: str, port: int, data: dict, users: int, duration: flo
             if error is not None:
                 errors[kind][str(error)] += 1
 
-    clients = [User(scenario, port, data, record) for _ in range(users)]  # logins before the clock starts
+    clients = [User(scenario, port, data, record, number) for number in range(users)]  # logins before the clock starts
     start = time.monotonic()
     deadline = start + duration
 
@@ -322,6 +336,61 @@ def run_scenario(scenario: str, port: int, data: dict, users: int, duration: flo
         thread.join(timeout=duration + 60)
     elapsed = time.monotonic() - start
     return {"samples": samples, "errors": errors, "elapsed": elapsed}
+
+
+WRK_SCRIPT = """
+local paths = {%(paths)s}
+local tokens = {%(tokens)s}
+%(headers)s
+local n = 0
+request = function()
+  n = n + 1
+  if #tokens > 0 then wrk.headers["Authorization"] = "Token " .. tokens[(n %% #tokens) + 1] end
+  return wrk.format("GET", paths[(n %% #paths) + 1])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("WRK %%d %%d %%d %%.3f %%.3f %%.3f %%.3f %%.3f\\n", summary.requests,
+    e.connect + e.read + e.write + e.timeout, e.status, summary.duration / 1e6,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    latency.max / 1000))
+end
+"""
+
+
+def run_wrk(scenario: str, port: int, data: dict, users: int, duration: float) -> dict:
+    """The GET scenarios driven by wrk (C, one event-loop thread): far less client CPU taken from the
+    server than 50 Python threads. Same requests as User.step(); latencies from wrk's histogram."""
+    rng = random.Random(7)
+    headers, tokens = {"X-Forwarded-Proto": "https"}, []
+    if scenario == "summary":  # each request in turn from the next of the 50 analysts
+        paths = [f"/api/v1/summaries/{name}/?period=month&group_by=province" for name in SUMMARIES]
+        tokens = data["tokens"]["bench-analyst"][:users]
+    elif scenario == "flags":
+        paths = ["/api/v1/flags/"]
+        tokens = data["tokens"]["bench-national"][:users]
+    elif scenario == "case":
+        paths = [f"/dashboard/flags/{flag}/" for flag in rng.sample(data["flag_ids"], min(500, len(data["flag_ids"])))]
+        cookies = login(port, "bench-national")
+        headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    else:
+        raise ValueError(f"wrk drives GET scenarios only, not {scenario}")
+    script = WRK_SCRIPT % {"paths": ", ".join(f'"{p}"' for p in paths), "tokens": ", ".join(f'"{t}"' for t in tokens),
+                           "headers": "\n".join(f'wrk.headers["{k}"] = "{v}"' for k, v in headers.items())}
+    script_path = Path(f"/tmp/ri-bench-wrk-{os.getpid()}.lua")
+    script_path.write_text(script)
+    try:
+        out = subprocess.run(["wrk", "-t", "1", "-c", str(users), "-d", f"{duration:.0f}s", "--timeout", "30s",
+                              "-s", str(script_path), f"http://127.0.0.1:{port}"], capture_output=True, text=True,
+                             check=True).stdout
+    finally:
+        script_path.unlink(missing_ok=True)
+    fields = next(line for line in out.splitlines() if line.startswith("WRK ")).split()[1:]
+    requests, socket_errors, status_errors = (int(v) for v in fields[:3])
+    seconds, p50, p95, p99, worst = (float(v) for v in fields[3:])
+    return {"requests": requests, "errors": socket_errors + status_errors, "p50": p50, "p95": p95, "p99": p99,
+            "max": worst, "rate": requests / seconds,
+            "error_detail": f"socket {socket_errors}, non-2xx/3xx {status_errors}"}
 
 
 def percentile(sorted_values: list, q: float) -> float:
@@ -364,11 +433,11 @@ def profile(scenario: str, data: dict, repeat: int) -> None:
             client.force_login(get_user_model().objects.get(username="bench-national"))
             paths = [f"/dashboard/flags/{random.choice(data['flag_ids'])}/" for _ in range(repeat)]
         elif scenario == "flags":
-            headers = {"Authorization": f"Token {data['tokens']['bench-national']}"}
+            headers = {"Authorization": f"Token {data['tokens']['bench-national'][0]}"}
             paths = ["/api/v1/flags/"] * repeat
         elif scenario.startswith("summary"):
             names = [scenario.split("/", 1)[1]] if "/" in scenario else list(SUMMARIES)
-            headers = {"Authorization": f"Token {data['tokens']['bench-analyst']}"}
+            headers = {"Authorization": f"Token {data['tokens']['bench-analyst'][0]}"}
             paths = [f"/api/v1/summaries/{names[i % len(names)]}/?period=month&group_by=province"
                      for i in range(repeat)]
         else:
@@ -394,6 +463,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/ri_bench_queue")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/8")
+    parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/9",
+                        help="the server's CACHE_URL (shared by its workers, as in production); emptied before "
+                             "and after")
     parser.add_argument("--port", type=int, default=8105)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--users", type=int, default=50)
@@ -402,21 +474,27 @@ def main() -> None:
     parser.add_argument("--scenarios", default=",".join(SCENARIOS))
     parser.add_argument("--think", type=float, default=0.0,
                         help="seconds each user waits between steps (default 0: closed loop, saturation)")
+    parser.add_argument("--client", choices=("python", "wrk"), default="python",
+                        help="wrk (Debian's package) drives the GET scenarios (summary, flags, case) from one C "
+                             "thread; submit always uses the Python client (forms with CSRF tokens)")
+    parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (sync or gthread)")
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (gthread)")
     parser.add_argument("--profile", metavar="SCENARIO")
     parser.add_argument("--repeat", type=int, default=100, help="requests profiled with --profile")
     args = parser.parse_args()
     name = args.database_url.rsplit("/", 1)[1].split("?")[0]
     if not args.database_url.startswith("postgres") or "bench" not in name:
         sys.exit("Use a PostgreSQL database whose name contains 'bench' (bench users and tokens are added).")
-    data = prepare(args.database_url)
+    data = prepare(args.database_url, args.users)
     if args.profile:
         profile(args.profile, data, args.repeat)
         return
     import redis
 
-    env = server_env(args.database_url, args.redis_url)
+    env = server_env(args.database_url, args.redis_url, args.cache_url)
     load_before = os.getloadavg()
-    server = start_server(env, args.port, args.workers)
+    redis.Redis.from_url(env["CACHE_URL"]).flushdb()  # no summary cached by an earlier run
+    server = start_server(env, args.port, args.workers, args.worker_class, args.threads)
     sampler = MemorySampler(server.pid)
     sampler.start()
     lines = ["| scenario / request | requests | errors | p50 ms | p95 ms | p99 ms | max ms | req/s |",
@@ -426,21 +504,31 @@ def main() -> None:
         for scenario in args.scenarios.split(","):
             print(f"{scenario}: {args.users} users, {args.duration:.0f} s, load average {os.getloadavg()[0]:.1f}",
                   flush=True)
-            result = run_scenario(scenario, args.port, data, args.users, args.duration, args.max_requests,
-                                  args.think)
-            rows = report_rows(scenario, result)
+            if args.client == "wrk" and scenario != "submit":
+                if args.think:
+                    sys.exit("--think needs the Python client (wrk has no pause between requests)")
+                got = run_wrk(scenario, args.port, data, args.users, args.duration)
+                rows = [f"| **{scenario}** (wrk) | {got['requests']} | {got['errors']} | {got['p50']:.0f} | "
+                        f"{got['p95']:.0f} | {got['p99']:.0f} | {got['max']:.0f} | {got['rate']:.1f} |"]
+                error_details.append(f"{scenario}: {got['error_detail']}")
+            else:
+                result = run_scenario(scenario, args.port, data, args.users, args.duration, args.max_requests,
+                                      args.think)
+                rows = report_rows(scenario, result)
+                for kind, errs in result["errors"].items():
+                    error_details.append(f"{kind}: {dict(errs)}")
             print("\n".join(rows), flush=True)
             lines += rows
-            for kind, errs in result["errors"].items():
-                error_details.append(f"{kind}: {dict(errs)}")
     finally:
         sampler.stop_event.set()
         sampler.join()
         stop_server(server)
         redis.Redis.from_url(args.redis_url).flushdb()  # the queued verification messages (no worker ran)
+        redis.Redis.from_url(env["CACHE_URL"]).flushdb()
         shutil.rmtree(STATIC_ROOT, ignore_errors=True)
     print()
-    print(f"gunicorn --workers {args.workers}, {args.users} users x {args.duration:.0f} s per scenario, "
+    print(f"gunicorn --workers {args.workers} --worker-class {args.worker_class} --threads {args.threads}, "
+          f"client {args.client}, {args.users} users x {args.duration:.0f} s per scenario, "
           f"think time {args.think:g} s; "
           f"load average before {load_before[0]:.1f}, after {os.getloadavg()[0]:.1f} (1 min)")
     print("\n".join(lines))
