@@ -247,6 +247,9 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # Summary API answers (national counts, no personal data) are kept this many seconds per parameter
 # set in the cache above; 0 computes every request.
 SUMMARY_CACHE_SECONDS = env.int("SUMMARY_CACHE_SECONDS", default=60)
+# ... and while one request counts an expired answer again, the others get the previous one for at
+# most this many seconds more.
+SUMMARY_STALE_SECONDS = env.int("SUMMARY_STALE_SECONDS", default=300)
 
 # --- Celery: in-process (eager) when CELERY_BROKER_URL is unset
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")

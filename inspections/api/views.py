@@ -4,6 +4,7 @@ response that shows people's data records a consultation (purpose ``api:<path>``
 import datetime
 import gzip
 import hashlib
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -466,14 +467,22 @@ def _summary_response(request, *, key: str, compute) -> HttpResponse:
     cached request's time), with its gzip form and an ETag, so a client polling an unchanged
     summary gets 304. The rows are already codes, integers and dates, rendered as the response
     serializers document them (tests/api/test_summaries.py checks they agree).
+
+    When an answer gets older than SUMMARY_CACHE_SECONDS, one request (the one that takes the
+    lock) counts again while the others keep getting the previous answer for up to
+    SUMMARY_STALE_SECONDS more, instead of every worker counting the same thing at once.
     """
-    cached = cache.get(key)
-    if cached is None:
+    fresh_for = settings.SUMMARY_CACHE_SECONDS
+    cached = cache.get(key) if fresh_for else None
+    now = time.time()
+    if cached is None or (cached[0] <= now and cache.add(f"{key}:counting", 1, timeout=120)):
         body = JSONRenderer().render(compute())
-        cached = (f'"{hashlib.sha256(body).hexdigest()[:32]}"', body, gzip.compress(body, compresslevel=6))
-        if settings.SUMMARY_CACHE_SECONDS:
-            cache.set(key, cached, settings.SUMMARY_CACHE_SECONDS)
-    etag, body, compressed = cached
+        cached = (now + fresh_for, f'"{hashlib.sha256(body).hexdigest()[:32]}"', body,
+                  gzip.compress(body, compresslevel=6))
+        if fresh_for:
+            cache.set(key, cached, fresh_for + settings.SUMMARY_STALE_SECONDS)
+            cache.delete(f"{key}:counting")
+    _, etag, body, compressed = cached
     if etag in {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}:
         response = HttpResponseNotModified()
     elif "gzip" in request.headers.get("Accept-Encoding", ""):

@@ -228,3 +228,26 @@ def test_summaries_are_shared_through_redis(api_client, analyst, counted, settin
         keys = redis.Redis.from_url(url).keys(f"{prefix}:*")
         if keys:
             redis.Redis.from_url(url).delete(*keys)
+
+
+def test_expired_answer_is_counted_again_by_one_request_while_others_get_the_previous(
+        api_client, analyst, counted, settings, officer, station):
+    from django.core.cache import cache
+
+    settings.SUMMARY_CACHE_SECONDS = 60
+    client = api_client(analyst)
+    url, params = f"{V1}/summaries/inspections/", {"from": "2026-10-01", "to": "2026-11-30"}
+    before = sum(r["inspections"] for r in client.get(url, params).json()["results"])
+    InspectionFactory(premises=PremisesFactory(district=district("KH-12")), unit=station, lead_officer=officer,
+                      started_at=_at(datetime.date(2026, 11, 20)), status=InspectionStatus.SUBMITTED)
+    raw_key = "summary:inspections:month::2026-10-01:2026-11-30"  # the view's key for these parameters
+    _, etag, body, compressed = cache.get(raw_key)
+    cache.set(raw_key, (0, etag, body, compressed), 600)  # expired
+    cache.add(f"{raw_key}:counting", 1, 120)  # another worker is counting it
+    assert sum(r["inspections"] for r in client.get(url, params).json()["results"]) == before
+    cache.delete(f"{raw_key}:counting")
+    assert sum(r["inspections"] for r in client.get(url, params).json()["results"]) == before + 1
+    # the fresh answer is kept: the next request does not count again
+    with CaptureQueriesContext(connection) as cached:
+        client.get(url, params)
+    assert not [q for q in cached.captured_queries if "inspections_inspection" in q["sql"]]
