@@ -10,6 +10,7 @@ permits, people with no entry record, possible trafficking victims, and a diplom
 import datetime
 import random
 
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Role
@@ -83,14 +84,23 @@ def _person(rng, role, premises_type, on, pools) -> dict:
     return fields
 
 
+POOL_SIZE = 500  # candidates per pool: enough variety, and a bounded query at millions of entries
+
+
 def _pools(today: datetime.date) -> dict:
     two_months_ago = today - datetime.timedelta(days=60)
-    entries = list(EntryRecord.objects.select_related("visa_type").filter(entry_date__lte=two_months_ago))
+    entries = EntryRecord.objects.select_related("visa_type").filter(entry_date__lte=two_months_ago)
+    still_here = entries.filter(exit_date__isnull=True)
+
+    def first(queryset) -> list[EntryRecord]:
+        return list(queryset.order_by("source_id")[:POOL_SIZE])
+
     return {
-        "present": [e for e in entries if e.exit_date is None and e.permitted_until >= today
-                    and not e.visa_type.is_diplomatic and e.document_type == DocumentType.PASSPORT],
-        "overstayers": [e for e in entries if e.exit_date is None and e.permitted_until < two_months_ago],
-        "diplomats": [e for e in entries if e.visa_type.is_diplomatic or e.document_type == DocumentType.DIPLOMATIC],
+        "present": first(still_here.filter(permitted_until__gte=today, visa_type__is_diplomatic=False,
+                                           document_type=DocumentType.PASSPORT)),
+        "overstayers": first(still_here.filter(permitted_until__lt=two_months_ago)),
+        "diplomats": first(entries.filter(Q(visa_type__is_diplomatic=True)
+                                          | Q(document_type=DocumentType.DIPLOMATIC))),
     }
 
 
