@@ -154,6 +154,7 @@ def generate(flags: int) -> dict:
         JOIN inspections_inspection i ON i.id = e.inspection_id
         JOIN registry_premises p ON p.id = i.premises_id
         JOIN registry_district d ON d.id = p.district_id
+        WHERE i.unit_id = {provincial.pk} AND i.notes = ''
         """,
         # trafficking cases hold the person's other flags
         """
@@ -162,8 +163,21 @@ def generate(flags: int) -> dict:
             (SELECT encounter_id FROM inspections_flag WHERE kind = 'TRAFFICKING_INDICATORS')
         """,
     ]
+    done_checks = [
+        None,
+        "SELECT count(*) FROM registry_premises WHERE registration_number LIKE 'BENCH-%%'",
+        f"SELECT count(*) FROM inspections_inspection WHERE notes = '' AND unit_id = {provincial.pk}",
+        f"SELECT count(*) FROM inspections_encounter e JOIN inspections_inspection i ON i.id = e.inspection_id "
+        f"WHERE i.notes = '' AND i.unit_id = {provincial.pk}",
+    ]
     with connection.cursor() as cursor:
-        for sql in statements:
+        for index, sql in enumerate(statements):
+            check = done_checks[index] if index < len(done_checks) else None
+            if check:  # each statement commits on its own: a re-run after a failure resumes
+                cursor.execute(check.replace("%%", "%"))
+                if cursor.fetchone()[0]:
+                    print(f"  step {index} already done", flush=True)
+                    continue
             step = time.perf_counter()
             cursor.execute(sql)
             print(f"  {sql.split()[0]} {sql.split()[2] if len(sql.split()) > 2 else ''}: "
