@@ -387,6 +387,21 @@ def entry_stage_writes(cursor, stage: str, now) -> tuple[int, int]:
     return cursor.fetchone()
 
 
+STAGE_TEMP_BUFFERS = "256MB"
+
+
+def _temp_buffers(cursor) -> None:
+    """Room for the stage in memory (temporary tables live in the session's own buffers, 8 MB by
+    default, and spill to files beyond). PostgreSQL takes this only before the session's first use
+    of a temporary table; a session that already used one keeps its setting."""
+    if not connection.get_autocommit():  # a failed SET would abort the caller's transaction
+        return
+    try:
+        cursor.execute(f"SET temp_buffers = '{STAGE_TEMP_BUFFERS}'")
+    except DatabaseError:
+        pass
+
+
 class _EntryStage:
     """The temporary table an entry-record import is validated into (PostgreSQL only)."""
 
@@ -398,6 +413,7 @@ class _EntryStage:
         qn = connection.ops.quote_name
         self.table = qn(ENTRY_STAGE)
         with connection.cursor() as cursor:
+            _temp_buffers(cursor)
             cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
             cursor.execute(f"CREATE TEMPORARY TABLE {self.table} "
                            f"({', '.join(f'{name} {kind}' for name, kind in ENTRY_STAGE_COLUMNS)})")
