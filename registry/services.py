@@ -336,7 +336,10 @@ def entry_stage_writes(cursor, stage: str, now) -> tuple[int, int]:
     foreigner, document, entry, visa = (qn(m._meta.db_table) for m in (Foreigner, TravelDocument, EntryRecord,
                                                                        VisaType))
     identity, key = ", ".join(_IDENTITY), ", ".join(_DOCUMENT_KEY)
+    # Sorts and hashes of a whole file in memory; no JIT (compiling costs more than it saves on
+    # statements whose time is index maintenance).
     cursor.execute("SET LOCAL work_mem = '64MB'")
+    cursor.execute("SET LOCAL jit = off")
     # Created ON COMMIT DROP, but an outer transaction (a test's) may still hold the last import's.
     cursor.execute(f"DROP TABLE IF EXISTS {', '.join(ENTRY_WORK_TABLES)}")
     cursor.execute(f"ANALYZE {stage}")
