@@ -17,6 +17,7 @@ import datetime
 import io
 import os
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -91,6 +92,11 @@ def parse_country(value: str) -> str:
 
 def parse_document_number(value: str) -> str:
     """Normalised; never echoes the content (it is personal data)."""
+    if value.isascii() and value.isalnum():  # the usual case: already letters and digits
+        number = value.upper()
+        if len(number) > 30:
+            raise CellError("longer than 30 letters and digits")
+        return number
     if not _DOCUMENT.match(value):
         raise CellError("may contain only letters, digits, spaces and hyphens")
     number = normalise_document_number(value)
@@ -194,9 +200,11 @@ def _not_before(later: str, earlier: str, *, optional: bool = False):
 
 
 def _not_in_future(column: str):
+    today = datetime.date.today()  # once per import (a spec is made for each)
+
     def check(row: dict) -> list[tuple[str, str]]:
         value = row.get(column)
-        if value is not None and value > datetime.date.today():
+        if value is not None and value > today:
             return [(column, f"{column} is in the future")]
         return []
 
@@ -450,26 +458,28 @@ def check_header(spec: ImportSpec, header: list[str]) -> list[dict]:
     return errors
 
 
-def _parse_row(spec: ImportSpec, positions: list[tuple[Column, int | None]], cells: list[str],
+def _parse_row(spec: ImportSpec, positions: list[tuple], cells: list[str],
                width: int) -> tuple[dict, list[tuple[str, str]]]:
     values: dict[str, Any] = {}
     problems: list[tuple[str, str]] = []
-    if len(cells) > width and any(c.strip() for c in cells[width:]):
-        problems.append(("", f"row has {len(cells)} cells, the header has {width}"))
-    for column, index in positions:
-        raw = cells[index].strip() if index is not None and index < len(cells) else ""
-        if raw == "":
-            if column.required:
-                problems.append((column.name, "is required"))
-            values[column.name] = None if column.name in _NULLABLE else ""
+    count = len(cells)
+    if count > width and any(c.strip() for c in cells[width:]):
+        problems.append(("", f"row has {count} cells, the header has {width}"))
+    for name, index, parse, required, empty in positions:
+        raw = cells[index].strip() if index < count else ""
+        if not raw:
+            if required:
+                problems.append((name, "is required"))
+            values[name] = empty
             continue
         try:
-            values[column.name] = column.parse(raw)
+            values[name] = parse(raw)
         except CellError as exc:
-            problems.append((column.name, str(exc)))
-            values[column.name] = None
+            problems.append((name, str(exc)))
+            values[name] = None
     for check in spec.row_checks:  # each skips values that did not parse
-        problems.extend(check(values))
+        if found := check(values):
+            problems.extend(found)
     return values, problems
 
 
@@ -477,9 +487,12 @@ def _parse_row(spec: ImportSpec, positions: list[tuple[Column, int | None]], cel
 _NULLABLE = {"exit_date", "check_out", "latitude", "longitude"}
 
 
-def _positions(spec: ImportSpec, header: list[str]) -> list[tuple[Column, int | None]]:
+def _positions(spec: ImportSpec, header: list[str]) -> list[tuple]:
+    """(name, cell index, parser, required, value when empty) for each of the spec's columns; a
+    column missing from the header gets an index past any row's end (an empty cell)."""
     index = {name: i for i, name in enumerate(header)}
-    return [(c, index.get(c.name)) for c in spec.columns]
+    return [(c.name, index.get(c.name, sys.maxsize), c.parse, c.required, None if c.name in _NULLABLE else "")
+            for c in spec.columns]
 
 
 @dataclass
@@ -509,16 +522,20 @@ def _is_blank(cells: list[str]) -> bool:
 
 def validate(spec: ImportSpec, table: Table, ref: Reference, *,
              progress: Callable[[int], None] | None = None, progress_every: int = 5000,
-             keep: int = 0) -> Validation:
+             keep: int = 0, sink: Callable[[int, dict, bool], None] | None = None,
+             duplicates: bool = True) -> Validation:
     """Check every row; return every error. Reads the whole table once. With ``keep``, the
-    parsed rows of a valid table of at most ``keep`` rows are returned in ``rows``."""
+    parsed rows of a valid table of at most ``keep`` rows are returned in ``rows``. With
+    ``sink``, every row's parsed values go to ``sink(line, values, ok)`` as they are read (``ok``:
+    no error so far in the file), e.g. to stage them in the database. ``duplicates=False`` leaves
+    the check of duplicate keys to the caller (who then sees every key through ``sink``)."""
     result = Validation(rows=[] if keep else None)
     header_errors = check_header(spec, table.header)
     if header_errors:
         for e in header_errors:
             result.add(e["line"], e["column"], e["reason"])
         return result
-    checker = _RowChecker(spec, table.header, ref, result, keep)
+    checker = _RowChecker(spec, table.header, ref, result, keep, sink, duplicates)
     try:
         for line, cells in table.reopen():
             if _is_blank(cells):
@@ -541,8 +558,10 @@ class _RowChecker:
 
     RESOLVE_EVERY = 5000
 
-    def __init__(self, spec: ImportSpec, header: list[str], ref: Reference, result: Validation, keep: int):
+    def __init__(self, spec: ImportSpec, header: list[str], ref: Reference, result: Validation, keep: int,
+                 sink: Callable[[int, dict, bool], None] | None = None, duplicates: bool = True):
         self.spec, self.ref, self.result, self.keep = spec, ref, result, keep
+        self.sink, self.duplicates = sink, duplicates
         self.positions = _positions(spec, header)
         self.width = len(header)
         self.keys: dict[str, int] = {}
@@ -561,7 +580,9 @@ class _RowChecker:
             else:
                 values["line"] = line
                 result.rows.append(values)
-        key = values.get(self.spec.key)
+        if self.sink is not None:
+            self.sink(line, values, not result.error_count)
+        key = values.get(self.spec.key) if self.duplicates else None
         if key:
             if key in self.keys:
                 result.add(line, self.spec.key,

@@ -197,8 +197,10 @@ class EntryRecord(models.Model):
                                   related_name="entries")
     permitted_until = models.DateField(_("permitted until"))
     exit_date = models.DateField(_("exit date"), null=True, blank=True)
-    # Derived at import (registry.normalisation.name_key) for fuzzy-match blocking.
-    name_key = models.CharField(max_length=64, db_index=True, editable=False)
+    # Derived at import (registry.normalisation.name_key) for fuzzy-match blocking. Looked up only
+    # together with the date of birth (entry_namekey_dob below); an index of its own would be two
+    # more (with the LIKE one) to maintain on every imported row.
+    name_key = models.CharField(max_length=64, editable=False)
     imported_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -37,6 +37,8 @@ def normalise_document_number(number: str) -> str:
 
     Letter O and digit 0 are kept apart: documents mix both and the MRZ distinguishes them.
     """
+    if number and number.isascii() and number.isalnum():  # the usual case, without unidecode
+        return number.upper()
     return _DOC_STRIP.sub("", unidecode(number or "").upper())
 
 

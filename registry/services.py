@@ -8,7 +8,10 @@ transaction; ``records_imported`` is sent after it commits and one audit row rec
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
+import operator
 import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -20,13 +23,14 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import FileSystemStorage
-from django.db import connection, connections, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import scope_for
 from accounts.services import audit_write
 from registry.imports import (
+    MAX_REPORTED_ERRORS,
     CellError,
     ImportSpec,
     Reference,
@@ -290,6 +294,198 @@ def _write_entries(batch: list[dict], ctx: dict):
     return created, updated, documents
 
 
+# --- entry records on PostgreSQL: parsed once into a server-side stage, written set-based -----
+# Validation streams every parsed row into a temporary table (COPY, in chunks), so the file is
+# read and parsed once whatever its size and nothing of it is held in Python. Duplicate keys are
+# found there with SQL; the writes are then a handful of INSERT ... SELECT statements: documents
+# and their known holders by joins, new foreigners with gen_random_uuid(), entries upserted on
+# source_id. The attachment rules are those of _attach_foreigners, applied to the whole file at
+# once: a document's identity is that of its first row in the file; a new person is made once
+# per identity (and given all their new documents) unless exactly one known foreigner has it.
+
+ENTRY_STAGE = "import_entry_stage"
+# The stage's columns: the file's row number, the parsed columns, the derived name key.
+ENTRY_STAGE_COLUMNS = [
+    ("line", "integer"), ("source_id", "text"), ("document_type", "text"), ("document_number", "text"),
+    ("issuing_country", "text"), ("nationality", "text"), ("surname", "text"), ("given_names", "text"),
+    ("date_of_birth", "date"), ("sex", "text"), ("entry_date", "date"), ("port_of_entry", "text"),
+    ("visa_type", "text"), ("permitted_until", "date"), ("exit_date", "date"), ("name_key", "text"),
+]
+ENTRY_WORK_TABLES = ["import_entry_documents", "import_entry_people", "import_entry_holders"]
+_STAGE_TEXT = [name for name, kind in ENTRY_STAGE_COLUMNS if kind == "text"]
+_IDENTITY = ["surname", "given_names", "date_of_birth", "sex", "nationality"]
+_DOCUMENT_KEY = ["document_type", "document_number", "issuing_country"]
+
+
+def _stage_copy_sql(table: str, columns: list[str]) -> str:
+    """COPY of CSV text into the stage; empty text cells are '' (not NULL), empty dates NULL."""
+    text = ", ".join(c for c in columns if c in _STAGE_TEXT)
+    return (f"COPY {table} ({', '.join(columns)}) FROM STDIN "
+            f"(FORMAT csv{f', FORCE_NOT_NULL ({text})' if text else ''})")
+
+
+def _equal(left: str, right: str, columns: list[str], right_names: list[str] | None = None) -> str:
+    return " AND ".join(f"{left}.{a} = {right}.{b}" for a, b in zip(columns, right_names or columns, strict=True))
+
+
+def entry_stage_writes(cursor, stage: str, now) -> tuple[int, int]:
+    """Write a stage of valid entry rows (ENTRY_STAGE_COLUMNS) into the registry: new travel
+    documents and foreigners, then the entries upserted on source_id. Returns (created, updated).
+    Leaves the temporary table ``import_entry_holders`` (document -> foreigner) until the commit."""
+    qn = connection.ops.quote_name
+    foreigner, document, entry, visa = (qn(m._meta.db_table) for m in (Foreigner, TravelDocument, EntryRecord,
+                                                                       VisaType))
+    identity, key = ", ".join(_IDENTITY), ", ".join(_DOCUMENT_KEY)
+    # Sorts and hashes of a whole file in memory; no JIT (compiling costs more than it saves on
+    # statements whose time is index maintenance).
+    cursor.execute("SET LOCAL work_mem = '64MB'")
+    cursor.execute("SET LOCAL jit = off")
+    # Created ON COMMIT DROP, but an outer transaction (a test's) may still hold the last import's.
+    cursor.execute(f"DROP TABLE IF EXISTS {', '.join(ENTRY_WORK_TABLES)}")
+    cursor.execute(f"ANALYZE {stage}")
+    # Every document of the file with the identity of its first row and, if known, its holder.
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE import_entry_documents ON COMMIT DROP AS "
+        f"SELECT s.*, t.foreigner_id FROM (SELECT DISTINCT ON ({key}) {key}, {identity}, line FROM {stage} "
+        f"ORDER BY {key}, line) s "
+        f"LEFT JOIN {document} t ON t.document_type = s.document_type AND t.number = s.document_number "
+        f"AND t.issuing_country = s.issuing_country"
+    )
+    # Each identity of an unknown document: the one known foreigner with exactly it, else a new one.
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE import_entry_people ON COMMIT DROP AS "
+        f"WITH i AS (SELECT {identity}, min(line) AS line FROM import_entry_documents "
+        f"WHERE foreigner_id IS NULL GROUP BY {identity}), "
+        f"m AS (SELECT {', '.join(f'i.{c}' for c in _IDENTITY)}, (array_agg(f.id))[1] AS id FROM i "
+        f"JOIN {foreigner} f ON {_equal('f', 'i', _IDENTITY)} "
+        f"GROUP BY {', '.join(f'i.{c}' for c in _IDENTITY)} HAVING count(*) = 1) "
+        f"SELECT i.*, coalesce(m.id, gen_random_uuid()) AS foreigner_id, m.id IS NULL AS new "
+        f"FROM i LEFT JOIN m ON {_equal('m', 'i', _IDENTITY)}"
+    )
+    cursor.execute(
+        f"INSERT INTO {foreigner} (id, {identity}, native_name, created_at) "
+        f"SELECT foreigner_id, {identity}, '', %s FROM import_entry_people WHERE new ORDER BY line", [now])
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE import_entry_holders ON COMMIT DROP AS "
+        f"SELECT {', '.join(f'd.{c}' for c in _DOCUMENT_KEY)}, d.line, d.foreigner_id IS NULL AS new, "
+        f"coalesce(d.foreigner_id, p.foreigner_id) AS foreigner_id FROM import_entry_documents d "
+        f"LEFT JOIN import_entry_people p ON d.foreigner_id IS NULL AND {_equal('p', 'd', _IDENTITY)}"
+    )
+    cursor.execute(
+        f"INSERT INTO {document} (foreigner_id, document_type, number, issuing_country) "
+        f"SELECT foreigner_id, {key} FROM import_entry_holders WHERE new ORDER BY line")
+    columns = ", ".join(qn(c) for c in _columns(EntryRecord, _ENTRY_COLUMNS))
+    update = _columns(EntryRecord, [*_ENTRY_FIELDS, "foreigner", "visa_type", "name_key", "updated_at"])
+    cursor.execute(
+        f"WITH up AS (INSERT INTO {entry} ({columns}) "
+        f"SELECT s.source_id, h.foreigner_id, v.id, s.name_key, %s, %s, "
+        f"{', '.join(f's.{c}' for c in _ENTRY_FIELDS)} FROM {stage} s "
+        f"JOIN import_entry_holders h ON {_equal('h', 's', _DOCUMENT_KEY)} "
+        f"JOIN {visa} v ON v.code = s.visa_type ORDER BY s.line "
+        f"ON CONFLICT (source_id) DO UPDATE SET {', '.join(f'{qn(c)} = EXCLUDED.{qn(c)}' for c in update)} "
+        f"RETURNING (xmax = 0) AS created) "
+        f"SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM up",
+        [now, now],
+    )
+    return cursor.fetchone()
+
+
+STAGE_TEMP_BUFFERS = "256MB"
+
+
+def _temp_buffers(cursor) -> None:
+    """Room for the stage in memory (temporary tables live in the session's own buffers, 8 MB by
+    default, and spill to files beyond). PostgreSQL takes this only before the session's first use
+    of a temporary table; a session that already used one keeps its setting."""
+    if not connection.get_autocommit():  # a failed SET would abort the caller's transaction
+        return
+    try:
+        cursor.execute(f"SET temp_buffers = '{STAGE_TEMP_BUFFERS}'")
+    except DatabaseError:
+        pass
+
+
+class _EntryStage:
+    """The temporary table an entry-record import is validated into (PostgreSQL only)."""
+
+    FLUSH_BYTES = 1 << 20
+    _VALUES = operator.itemgetter(*[name for name, _kind in ENTRY_STAGE_COLUMNS[1:-1]])
+    _BLANK = ("",) * (len(ENTRY_STAGE_COLUMNS) - 2)
+
+    def __init__(self):
+        qn = connection.ops.quote_name
+        self.table = qn(ENTRY_STAGE)
+        with connection.cursor() as cursor:
+            _temp_buffers(cursor)
+            cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {self.table} "
+                           f"({', '.join(f'{name} {kind}' for name, kind in ENTRY_STAGE_COLUMNS)})")
+        self.copy_sql = _stage_copy_sql(self.table, [name for name, _kind in ENTRY_STAGE_COLUMNS])
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, lineterminator="\n")
+        self.name_keys: dict[tuple[str, str], str] = {}
+
+    def add(self, line: int, values: dict, ok: bool) -> None:
+        """A parsed row (validate's sink). Once the file has an error nothing will be written, so
+        only the key is kept, for the duplicate check."""
+        if ok:
+            names = values["surname"], values["given_names"]
+            key = self.name_keys.get(names)
+            if key is None:
+                if len(self.name_keys) > 500_000:
+                    self.name_keys.clear()
+                key = self.name_keys[names] = name_key(*names)
+            self.writer.writerow((line, *self._VALUES(values), key))
+        else:
+            self.writer.writerow((line, values["source_id"] or "", *self._BLANK))
+        if self.buffer.tell() >= self.FLUSH_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        data = self.buffer.getvalue()
+        if not data:
+            return
+        with connection.cursor() as cursor, cursor.cursor.copy(self.copy_sql) as copy:
+            copy.write(data)
+        self.buffer.seek(0)
+        self.buffer.truncate()
+
+    def check_duplicates(self, validation) -> None:
+        """Report every repeated source_id as validate would: on each later line, naming the first."""
+        self.flush()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH d AS (SELECT source_id FROM {self.table} WHERE source_id <> '' GROUP BY source_id "
+                f"HAVING count(*) > 1), "
+                f"r AS (SELECT s.line, min(s.line) OVER (PARTITION BY s.source_id) AS first FROM {self.table} s "
+                f"JOIN d USING (source_id)) "
+                f"SELECT line, first, count(*) OVER () FROM r WHERE line <> first ORDER BY line LIMIT %s",
+                [MAX_REPORTED_ERRORS])
+            found = cursor.fetchall()
+        if not found:
+            return
+        repeated = [{"line": line, "column": "source_id",
+                     "reason": f"duplicate source_id in this file (also on line {first})"} for line, first, _n in found]
+        # The first MAX_REPORTED_ERRORS by line of both lists are those of the union.
+        validation.errors = sorted(validation.errors + repeated, key=lambda e: e["line"])[:MAX_REPORTED_ERRORS]
+        validation.error_count += found[0][2]
+
+    def write(self, now) -> tuple[int, int, list[tuple[str, str]]]:
+        with connection.cursor() as cursor:
+            created, updated = entry_stage_writes(cursor, self.table, now)
+            cursor.execute("SELECT document_number, issuing_country FROM import_entry_holders ORDER BY line")
+            documents = cursor.fetchall()
+            cursor.execute(f"DROP TABLE {', '.join(ENTRY_WORK_TABLES)}")
+        return created, updated, documents
+
+    def drop(self) -> None:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
+        except DatabaseError:  # the connection is gone or the transaction aborted: the table goes with it
+            logger.warning("could not drop the import stage", exc_info=True)
+
+
 def _write_stay_extensions(batch: list[dict], ctx: dict):
     entries = {
         source_id: (pk, number, country)
@@ -451,6 +647,7 @@ def _import(*, actor, kind: str, rows: Iterable[dict] | None = None, file=None, 
     result = ImportResult(kind=kind, file_name=file_name)
     progress = _Progress(job)
     batch_size = batch_size or _batch_size()
+    stage: _EntryStage | None = None
     try:
         progress.update(status=ImportStatus.VALIDATING, processed_rows=0)
         ref = _reference()
@@ -461,8 +658,14 @@ def _import(*, actor, kind: str, rows: Iterable[dict] | None = None, file=None, 
             result.errors = [{"line": 1, "column": "", "reason": str(exc)}]
             result.error_count = 1
             raise ImportRejected(result) from None
-        validation = validate(spec, table, ref, progress=lambda n: progress.update(processed_rows=n),
-                              keep=getattr(settings, "REGISTRY_IMPORT_KEEP_PARSED_ROWS", KEEP_PARSED_ROWS))
+        if kind == ImportKind.ENTRY_RECORDS and _is_pg():
+            stage = _EntryStage()
+            validation = validate(spec, table, ref, progress=lambda n: progress.update(processed_rows=n),
+                                  sink=stage.add, duplicates=False)
+            stage.check_duplicates(validation)
+        else:
+            validation = validate(spec, table, ref, progress=lambda n: progress.update(processed_rows=n),
+                                  keep=getattr(settings, "REGISTRY_IMPORT_KEEP_PARSED_ROWS", KEEP_PARSED_ROWS))
         result.total_rows = validation.total_rows
         if validation.error_count:
             result.errors = validation.report()
@@ -478,21 +681,25 @@ def _import(*, actor, kind: str, rows: Iterable[dict] | None = None, file=None, 
                 "district_ids": dict(District.objects.values_list("code", "id")) if kind == ImportKind.PREMISES
                 else {},
             }
-            writer = _WRITERS[kind]
-            processed = 0
-            parsed = validation.rows if validation.rows is not None else parse_rows(spec, table)
-            validation.rows = None
-            analyse_at = ANALYSE_FROM
-            for batch in _batches(parsed, batch_size):
-                created, updated, docs = writer(batch, ctx)
-                result.created += created
-                result.updated += updated
-                documents.extend(docs)
-                processed += len(batch)
-                progress.update(processed_rows=processed)
-                if processed >= analyse_at:
-                    _analyse(kind)
-                    analyse_at *= 2
+            if stage is not None:
+                result.created, result.updated, documents = stage.write(ctx["now"])
+                progress.update(processed_rows=result.total_rows)
+            else:
+                writer = _WRITERS[kind]
+                processed = 0
+                parsed = validation.rows if validation.rows is not None else parse_rows(spec, table)
+                validation.rows = None
+                analyse_at = ANALYSE_FROM
+                for batch in _batches(parsed, batch_size):
+                    created, updated, docs = writer(batch, ctx)
+                    result.created += created
+                    result.updated += updated
+                    documents.extend(docs)
+                    processed += len(batch)
+                    progress.update(processed_rows=processed)
+                    if processed >= analyse_at:
+                        _analyse(kind)
+                        analyse_at *= 2
             audit_write(
                 actor=actor, action=f"import.{kind}", object_type="registry.importjob",
                 object_id=str(job.pk) if job else "",
@@ -528,6 +735,9 @@ def _import(*, actor, kind: str, rows: Iterable[dict] | None = None, file=None, 
         if job is not None:
             ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, finished_at=timezone.now())
         raise
+    finally:
+        if stage is not None:
+            stage.drop()
 
 
 def entry_records_import(*, actor, rows: Iterable[dict] | None = None, file=None, file_name: str = "",

@@ -111,6 +111,20 @@ def test_import_touches_only_revisable_encounters_of_those_documents(submitted):
     assert str(other_doc.pk) not in touched and str(draft.pk) not in touched
 
 
+def test_a_large_import_reads_the_revisable_encounters_once_with_the_same_result(submitted, monkeypatch):
+    from inspections import receivers
+
+    flagged = EncounterFactory(inspection=submitted, document_number="C1", role="other")
+    clear = EncounterFactory(inspection=submitted, document_number="C3", role="other")
+    inspection_verify_task.delay(str(submitted.pk))
+    Verification.objects.filter(encounter=clear).update(status=VerificationStatus.CLEAR)
+    EncounterFactory(inspection=InspectionFactory(), document_number="C1")  # a draft
+    documents = [("C1", "VNM"), ("C3", "VNM"), ("C1", "THA")] + [(f"X{i}", "VNM") for i in range(10)]
+    by_lookup = encounters_touched(kind="work_permits", documents=documents)
+    monkeypatch.setattr(receivers, "DOCUMENT_CHUNK", 2)  # more documents than revisable encounters
+    assert encounters_touched(kind="work_permits", documents=documents) == by_lookup == [str(flagged.pk)]
+
+
 def database_url(db: dict) -> str:
     if db["ENGINE"].endswith("sqlite3"):
         return f"sqlite:///{db['NAME']}"

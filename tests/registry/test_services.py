@@ -168,7 +168,72 @@ def test_query_count_is_constant_per_batch(officer):
     three_batches = _queries(officer, 120, batch_size=40)
     assert one_small_batch == one_big_batch
     per_batch = (three_batches - one_big_batch) / 2
-    assert per_batch == int(per_batch) and 0 < per_batch <= 8
+    if connection.vendor == "postgresql":  # staged on the server, written in set-based statements
+        assert per_batch == 0
+    else:
+        assert per_batch == int(per_batch) and 0 < per_batch <= 8
+
+
+def test_duplicates_and_cell_errors_are_reported_together_in_line_order(officer):
+    rows = [entry_row(source_id="D-1"), entry_row(source_id="D-2", sex="Q"), entry_row(source_id="D-1"),
+            entry_row(source_id="D-2"), entry_row(source_id="D-1", visa_type="ZZ")]
+    result = import_run(actor=officer, kind=ImportKind.ENTRY_RECORDS, file=csv_file(rows))
+    assert [(e["line"], e["column"], e["reason"]) for e in result.errors] == [
+        (3, "sex", "unknown sex 'Q' (expected M/F/X)"),
+        (4, "source_id", "duplicate source_id in this file (also on line 2)"),
+        (5, "source_id", "duplicate source_id in this file (also on line 3)"),
+        (6, "visa_type", "unknown visa type 'ZZ'"),
+        (6, "source_id", "duplicate source_id in this file (also on line 2)"),
+    ]
+    assert result.error_count == 5 and EntryRecord.objects.count() == 0
+
+
+def test_the_error_report_is_capped_with_a_count_of_the_rest(officer, monkeypatch):
+    from registry import imports, services
+
+    monkeypatch.setattr(imports, "MAX_REPORTED_ERRORS", 3)
+    monkeypatch.setattr(services, "MAX_REPORTED_ERRORS", 3)
+    rows = [entry_row(source_id="C-1"), entry_row(source_id="C-1"), entry_row(source_id="C-2", sex="Q"),
+            entry_row(source_id="C-1"), entry_row(source_id="C-3", sex="Q")]
+    result = import_run(actor=officer, kind=ImportKind.ENTRY_RECORDS, file=csv_file(rows))
+    assert [(e["line"], e["column"]) for e in result.errors] == [
+        (3, "source_id"), (4, "sex"), (5, "source_id"), (0, "")]
+    assert result.errors[-1]["reason"] == "1 more errors not listed"
+    assert result.error_count == 4
+
+
+def test_one_file_new_passports_of_one_person_make_one_foreigner(officer):
+    """Within one file: a person with two new documents is made once; a document seen again with
+    other names stays with the person of its first row."""
+    rows = [entry_row(source_id="P-1"), entry_row(source_id="P-2", document_number="N0000002"),
+            entry_row(source_id="P-3", surname="OTHER", document_number="C1234567"),
+            entry_row(source_id="P-4", surname="WANG", nationality="CHN", document_number="E0000001")]
+    result = entry_records_import(actor=officer, rows=rows)
+    assert (result.created, Foreigner.objects.count(), TravelDocument.objects.count()) == (4, 2, 3)
+    nguyen = Foreigner.objects.get(surname="NGUYEN")
+    assert set(nguyen.entries.values_list("source_id", flat=True)) == {"P-1", "P-2", "P-3"}
+    assert set(nguyen.documents.values_list("number", flat=True)) == {"C1234567", "N0000002"}
+
+
+def test_an_identity_shared_by_two_known_people_gets_one_new_person_per_file(officer):
+    ForeignerFactory()
+    ForeignerFactory()
+    rows = [entry_row(source_id="A-1"), entry_row(source_id="A-2", document_number="N0000002")]
+    entry_records_import(actor=officer, rows=rows)
+    assert Foreigner.objects.count() == 3
+    assert EntryRecord.objects.values("foreigner").distinct().count() == 1
+
+
+def test_a_reimport_moves_nothing_and_updates_in_place(officer):
+    rows = [entry_row(source_id=f"R-{i}", document_number=f"R{i:07d}") for i in range(5)]
+    entry_records_import(actor=officer, rows=rows)
+    before = dict(EntryRecord.objects.values_list("source_id", "foreigner_id"))
+    rows[2]["port_of_entry"] = "Poipet"
+    result = entry_records_import(actor=officer, rows=rows)
+    assert (result.created, result.updated) == (0, 5)
+    assert dict(EntryRecord.objects.values_list("source_id", "foreigner_id")) == before
+    assert EntryRecord.objects.get(source_id="R-2").port_of_entry == "Poipet"
+    assert (Foreigner.objects.count(), TravelDocument.objects.count()) == (1, 5)  # one person, five passports
 
 
 def test_signal_is_sent_after_commit_with_the_documents(officer, django_capture_on_commit_callbacks):
