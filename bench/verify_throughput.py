@@ -334,16 +334,28 @@ def machine_busy() -> tuple[float, float]:
     return (sum(values) - idle) / TICK, sum(values) / TICK
 
 
+def backends_cpu() -> dict[int, float]:
+    """CPU of each PostgreSQL backend connected to the bench database (workers, raw-SQL threads,
+    this process): the other sessions' databases on this shared machine are left out."""
+    import psycopg
+
+    with psycopg.connect(ARGS.database_url, autocommit=True) as conn:
+        pids = [r[0] for r in conn.execute("select pid from pg_stat_activity where datname = current_database() "
+                                           "and pid <> pg_backend_pid()")]
+    return {pid: cpu_seconds(pid) for pid in pids}
+
+
 def cpu_snapshot(worker_pids: list[int]) -> dict:
     t = os.times()
     busy, total = machine_busy()
-    return {"workers": sum(cpu_seconds(p, children=True) for p in worker_pids), "postgres": postgres_cpu(),
-            "bench": t.user + t.system, "busy": busy, "total": total}
+    return {"workers": sum(cpu_seconds(p, children=True) for p in worker_pids), "postgres_all": postgres_cpu(),
+            "backends": backends_cpu(), "bench": t.user + t.system, "busy": busy, "total": total}
 
 
 def cpu_delta(before: dict, after: dict, wall: float) -> dict:
     """CPU seconds per party over the window, and the machine's busy share (all cores)."""
-    out = {k: after[k] - before[k] for k in ("workers", "postgres", "bench")}
+    out = {k: after[k] - before[k] for k in ("workers", "postgres_all", "bench")}
+    out["postgres"] = sum(cpu - before["backends"].get(pid, 0.0) for pid, cpu in after["backends"].items())
     out["busy_share"] = (after["busy"] - before["busy"]) / max(after["total"] - before["total"], 1e-9)
     out["wall"] = wall
     return out
@@ -351,9 +363,11 @@ def cpu_delta(before: dict, after: dict, wall: float) -> dict:
 
 def cpu_line(cpu: dict, persons: int) -> str:
     per = 1000 / persons
-    other = cpu["busy_share"] * (os.cpu_count() or 1) * cpu["wall"] - cpu["workers"] - cpu["postgres"] - cpu["bench"]
-    return (f"CPU s: workers {cpu['workers']:.1f}, postgres {cpu['postgres']:.1f}, bench {cpu['bench']:.1f}, "
-            f"other {max(other, 0):.1f} over {cpu['wall']:.1f}s wall; per 1,000 persons: workers "
+    busy = cpu["busy_share"] * (os.cpu_count() or 1) * cpu["wall"]
+    other = busy - cpu["workers"] - cpu["postgres_all"] - cpu["bench"]
+    return (f"CPU s: workers {cpu['workers']:.1f}, postgres backends of this database {cpu['postgres']:.1f} "
+            f"(all postgres processes {cpu['postgres_all']:.1f}), bench {cpu['bench']:.1f}, "
+            f"everything else {max(other, 0):.1f} over {cpu['wall']:.1f}s wall; per 1,000 persons: workers "
             f"{cpu['workers'] * per:.2f}s, postgres {cpu['postgres'] * per:.2f}s; machine busy "
             f"{cpu['busy_share'] * 100:.0f}%")
 
