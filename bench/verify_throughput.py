@@ -426,15 +426,22 @@ class Workers:
         redis.Redis.from_url(self.redis_url).delete(self.queue, *self.own)
 
 
-def wait_verified(queryset, timeout: float, interval: float = 0.02):
-    """Until no inspection of the queryset is still submitted (one cheap count a poll)."""
+def wait_verified(queryset, timeout: float, interval: float = 0.05):
+    """Until no inspection of the queryset is still submitted. The query is compiled once and
+    polled as plain SQL: building a 400-id queryset every poll cost this process a quarter of
+    a core in the first 5M run, taken from the workers on this 2-core machine."""
     from inspections.models import InspectionStatus
 
+    sql, params = queryset.filter(status=InspectionStatus.SUBMITTED).values("pk")[:1].query.sql_with_params()
     deadline = time.perf_counter() + timeout
-    while queryset.filter(status=InspectionStatus.SUBMITTED).exists():
-        if time.perf_counter() > deadline:
-            raise RuntimeError("the workers did not verify the inspections in time")
-        time.sleep(interval)
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(sql, params)
+            if cursor.fetchone() is None:
+                return
+            if time.perf_counter() > deadline:
+                raise RuntimeError("the workers did not verify the inspections in time")
+            time.sleep(interval)
 
 
 def reset_verification(inspection_ids):
