@@ -181,13 +181,18 @@ def _entries(rng: random.Random, person: Person, next_id: int, worker_visa: bool
     return out
 
 
-def generate_registry(people: int, seed: int = 7) -> tuple[list[Person], list[Entry]]:
+def generate_registry(people: int, seed: int = 7, max_entries: int | None = None) -> tuple[list[Person], list[Entry]]:
+    """``people`` persons and their entries; with ``max_entries``, stop at the person whose entries
+    reach that count and cut the list there (the same sequence as without it, only shorter)."""
     rng = random.Random(seed)
     persons, entries = [], []
     for pid in range(people):
         person = _person(rng, pid)
         persons.append(person)
         entries += _entries(rng, person, len(entries) + 1, worker_visa=rng.random() < 0.35)
+        if max_entries is not None and len(entries) >= max_entries:
+            del entries[max_entries:]
+            break
     return persons, entries
 
 

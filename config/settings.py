@@ -264,6 +264,11 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Celery's Django fixup closes the database connection before and after EVERY task unless this is
+# set: each task then pays a new PostgreSQL backend (fork, authentication, cold catalogue caches).
+# With it, the worker keeps its connection and config/celery.py applies Django's own rule instead
+# (close_old_connections: CONN_MAX_AGE, and any connection left unusable by an error).
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 
 # --- verification: thresholds live here, never in code paths
 VERIFICATION = {

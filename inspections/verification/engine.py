@@ -19,8 +19,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, Lookup, OuterRef, Q
 from django.utils import timezone
 
 from accounts.services import audit_write
@@ -104,15 +105,41 @@ def entry_facts(row: tuple) -> matching.EntryFacts:
     return matching.EntryFacts(*values)
 
 
+class AnyOf(Lookup):
+    """``column IN values``, written ``column = ANY(%s)`` with the whole list as ONE array parameter
+    on PostgreSQL. A batch's blocking keys are ~1,300 values per 50 people (document numbers and
+    their one-edit variants): as an IN list, building, binding and parsing ~1,300 placeholders cost
+    more than the index lookups. Same rows, same plan (PostgreSQL turns IN lists into = ANY)."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def _values(self, connection) -> list:
+        field = self.lhs.output_field
+        values = [field.get_db_prep_value(v, connection, prepared=False) for v in self.rhs]
+        if not values:
+            raise EmptyResultSet
+        return values
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        values = self._values(connection)
+        return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*params, *values]
+
+    def as_postgresql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*params, self._values(connection)]
+
+
 def candidate_query(keys: matching.BlockingKeys, latest: dt.date) -> Q | None:
     """One OR-ed condition for every blocking key of the batch."""
     q = Q()
     if keys.documents:
-        q |= Q(document_number__in=sorted(keys.documents))
+        q |= Q(AnyOf(F("document_number"), sorted(keys.documents)))
     for nationality, dobs in sorted(keys.nationality_dobs.items()):
-        q |= Q(nationality=nationality, date_of_birth__in=sorted(dobs))
+        q |= Q(AnyOf(F("date_of_birth"), sorted(dobs)), nationality=nationality)
     if keys.name_keys and keys.dobs:
-        q |= Q(name_key__in=sorted(keys.name_keys), date_of_birth__in=sorted(keys.dobs))
+        q |= Q(AnyOf(F("name_key"), sorted(keys.name_keys)), AnyOf(F("date_of_birth"), sorted(keys.dobs)))
     if not q:
         return None
     return q & Q(entry_date__lte=latest)

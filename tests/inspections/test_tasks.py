@@ -195,3 +195,44 @@ def test_a_real_worker_verifies_a_submitted_inspection(transactional_db, setting
     assert Flag.objects.get(encounter=nobody).kind == FlagKind.NO_ENTRY_RECORD
     overstay.refresh_from_db()
     assert overstay.foreigner_id is not None
+
+
+
+@pytest.mark.django_db(transaction=True)  # autocommit, as in a worker: no test transaction around
+def test_worker_keeps_its_database_connection_between_tasks_unless_old_or_broken():
+    """Celery's Django fixup closes the connection around every task unless CELERY_DB_REUSE_MAX is
+    set (a new PostgreSQL backend per task); with it, Django's own rule applies around each task:
+    a connection is closed when older than CONN_MAX_AGE or unusable, and kept otherwise."""
+    from celery.fixups.django import DjangoWorkerFixup
+    from celery.signals import task_postrun, task_prerun
+    from django.db import connection
+
+    fixup = DjangoWorkerFixup(celery_app)
+    assert fixup.db_reuse_max
+
+    def around_a_task():  # what a worker does around one task (the fixup's handlers and ours)
+        fixup.on_task_prerun(inspection_verify_task)
+        task_prerun.send(sender=inspection_verify_task, task_id="t", task=inspection_verify_task)
+        fixup.on_task_postrun(inspection_verify_task)
+        task_postrun.send(sender=inspection_verify_task, task_id="t", task=inspection_verify_task)
+
+    connection.ensure_connection()
+    connection.close_at = None  # fresh and persistent
+    raw = connection.connection
+    for _ in range(3):
+        around_a_task()
+    assert connection.connection is raw  # kept: no new backend for the next task
+
+    connection.close_at = time.monotonic() - 1  # older than CONN_MAX_AGE
+    around_a_task()
+    assert connection.connection is None
+
+    connection.ensure_connection()
+    connection.close_at = None
+    connection.errors_occurred = True  # left by a failed query
+    connection.is_usable = lambda: False
+    try:
+        around_a_task()
+        assert connection.connection is None
+    finally:
+        del connection.is_usable

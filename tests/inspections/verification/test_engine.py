@@ -285,3 +285,42 @@ def test_constant_number_of_queries_per_batch(db, django_assert_max_num_queries)
     assert Flag.objects.count() == 55
     assert Verification.objects.filter(match_method=MatchMethod.FUZZY).count() == 27
     assert Encounter.objects.filter(foreigner__isnull=False).count() == 55
+
+
+@pytest.mark.django_db
+def test_candidate_query_with_any_of_finds_the_same_rows_as_in_lists():
+    """The candidate query passes each key list as one array (= ANY on PostgreSQL, IN elsewhere):
+    the rows must be exactly those of the plain IN-list query it replaced."""
+    from django.db.models import F, Q
+
+    from inspections.verification import matching
+    from registry.models import EntryRecord
+    from registry.normalisation import name_key
+
+    D = dt.date
+    EntryRecordFactory(document_number="C1234567")
+    EntryRecordFactory(document_number="C7654321", nationality="CHN", date_of_birth=D(1985, 3, 4))
+    EntryRecordFactory(document_number="E0000001", nationality="CHN", date_of_birth=D(1985, 4, 3))
+    EntryRecordFactory(document_number="E0000002", surname="WANG", given_names="WEI", date_of_birth=D(1979, 1, 2))
+    EntryRecordFactory(document_number="E0000003", surname="WANG", given_names="WEI", date_of_birth=D(1979, 1, 3))
+    EntryRecordFactory(document_number="C1234568", entry_date=D(2026, 11, 30),  # after the inspection
+                       permitted_until=D(2026, 12, 30))
+    EntryRecordFactory(document_number="X9999999", nationality="THA")
+    keys = matching.BlockingKeys(
+        documents=frozenset({"C1234567", "C1234568", "C765432I"}),
+        nationality_dobs={"CHN": frozenset({D(1985, 3, 4), D(1985, 4, 3)}), "KOR": frozenset({D(1990, 1, 1)})},
+        name_keys=frozenset({name_key("WANG", "WEI")}), dobs=frozenset({D(1979, 1, 2)}))
+    latest = D(2026, 11, 1)
+    in_lists = Q(document_number__in=sorted(keys.documents))
+    for nationality, dobs in sorted(keys.nationality_dobs.items()):
+        in_lists |= Q(nationality=nationality, date_of_birth__in=sorted(dobs))
+    in_lists |= Q(name_key__in=sorted(keys.name_keys), date_of_birth__in=sorted(keys.dobs))
+    in_lists &= Q(entry_date__lte=latest)
+
+    def found(condition):
+        return sorted(EntryRecord.objects.filter(condition).values_list("document_number", flat=True))
+
+    assert found(engine.candidate_query(keys, latest)) == found(in_lists) == [
+        "C1234567", "C7654321", "E0000001", "E0000002"]
+    # an empty list matches nothing, as an empty IN list does
+    assert not EntryRecord.objects.filter(engine.AnyOf(F("document_number"), [])).exists()
