@@ -11,9 +11,10 @@ clients (threads of this process, a separate process from the server) for ``--du
 seconds (with no pause between requests unless --think is given), each request timed from connect
 to the last byte:
 
-- summary: an analyst's token, GET /api/v1/summaries/{inspections,encounters,flags,referrals}/
-  ?period=month&group_by=province in turn;
-- flags: a national supervisor's token, GET /api/v1/flags/ (first page of 50);
+- summary: 50 analysts' tokens, GET /api/v1/summaries/{inspections,encounters,flags,referrals}/
+  ?period=month&group_by=province in turn, with ``Accept-Encoding: gzip`` as HTTP client
+  libraries send it;
+- flags: 50 national supervisors' tokens, GET /api/v1/flags/ (first page of 50);
 - case: a national supervisor logged in through the login form, GET /dashboard/flags/<uuid>/ of a
   random flag;
 - submit: an officer logged in through the login form, through the field app's forms: start an
@@ -274,7 +275,7 @@ class User:
             self.turn += 1
             self.timed(f"summary/{name}", (200,), "GET",
                        f"/api/v1/summaries/{name}/?period=month&group_by=province",
-                       headers={"Authorization": f"Token {self.analyst_token}"})
+                       headers={"Authorization": f"Token {self.analyst_token}", "Accept-Encoding": "gzip"})
         elif self.scenario == "flags":
             self.timed("flags", (200,), "GET", "/api/v1/flags/",
                        headers={"Authorization": f"Token {self.supervisor_token}"})
@@ -366,6 +367,7 @@ def run_wrk(scenario: str, port: int, data: dict, users: int, duration: float) -
     if scenario == "summary":  # each request in turn from the next of the 50 analysts
         paths = [f"/api/v1/summaries/{name}/?period=month&group_by=province" for name in SUMMARIES]
         tokens = data["tokens"]["bench-analyst"][:users]
+        headers["Accept-Encoding"] = "gzip"  # as HTTP client libraries send by default
     elif scenario == "flags":
         paths = ["/api/v1/flags/"]
         tokens = data["tokens"]["bench-national"][:users]

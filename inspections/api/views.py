@@ -459,40 +459,53 @@ class _SummaryView(APIView):
 
 
 def _summary_response(request, *, key: str, compute) -> HttpResponse:
-    """The summary as JSON bytes, kept SUMMARY_CACHE_SECONDS per parameter set in the shared cache.
+    """The summary as JSON, kept SUMMARY_CACHE_SECONDS per parameter set in the shared cache.
 
     Counts over a year of national data are one GROUP BY over up to a million rows and up to
     ~20,000 result rows (seconds, bench/load.py); they are the same for every caller, so the
-    rendered answer is cached (not the rows: rendering 3 MB of JSON per request was most of a
-    cached request's time), with its gzip form and an ETag, so a client polling an unchanged
-    summary gets 304. The rows are already codes, integers and dates, rendered as the response
-    serializers document them (tests/api/test_summaries.py checks they agree).
+    answer is cached rendered and gzip-compressed (a tenth of the ~3 MB of JSON to move out of
+    Redis; clients that do not accept gzip get it decompressed), with an ETag, so a client
+    polling an unchanged summary gets 304. The rows are already codes, integers and dates,
+    rendered as the response serializers document them (tests/api/test_summaries.py checks it).
 
-    When an answer gets older than SUMMARY_CACHE_SECONDS, one request (the one that takes the
-    lock) counts again while the others keep getting the previous answer for up to
-    SUMMARY_STALE_SECONDS more, instead of every worker counting the same thing at once.
+    One request counts at a time (a lock in the cache): when an answer gets older than
+    SUMMARY_CACHE_SECONDS, the others keep getting the previous one for up to
+    SUMMARY_STALE_SECONDS more; when there is none yet, they wait for it instead of every web
+    worker counting the same thing at once.
     """
     fresh_for = settings.SUMMARY_CACHE_SECONDS
     cached = cache.get(key) if fresh_for else None
-    now = time.time()
-    if cached is None or (cached[0] <= now and cache.add(f"{key}:counting", 1, timeout=120)):
+    if fresh_for and cached is None and not cache.add(f"{key}:counting", 1, timeout=SUMMARY_COUNT_TIMEOUT):
+        deadline = time.monotonic() + SUMMARY_COUNT_TIMEOUT
+        while cached is None and time.monotonic() < deadline and cache.get(f"{key}:counting"):
+            time.sleep(0.05)
+            cached = cache.get(key)
+        locked = cached is None and cache.add(f"{key}:counting", 1, timeout=SUMMARY_COUNT_TIMEOUT)
+    else:
+        locked = cached is None
+    if cached is not None and cached[0] <= time.time() and not locked:
+        locked = cache.add(f"{key}:counting", 1, timeout=SUMMARY_COUNT_TIMEOUT)
+    if cached is None or locked:
         body = JSONRenderer().render(compute())
-        cached = (now + fresh_for, f'"{hashlib.sha256(body).hexdigest()[:32]}"', body,
+        cached = (time.time() + fresh_for, f'"{hashlib.sha256(body).hexdigest()[:32]}"',
                   gzip.compress(body, compresslevel=6))
         if fresh_for:
             cache.set(key, cached, fresh_for + settings.SUMMARY_STALE_SECONDS)
             cache.delete(f"{key}:counting")
-    _, etag, body, compressed = cached
+    _, etag, compressed = cached
     if etag in {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}:
         response = HttpResponseNotModified()
     elif "gzip" in request.headers.get("Accept-Encoding", ""):
         response = HttpResponse(compressed, content_type="application/json")
         response["Content-Encoding"] = "gzip"
     else:
-        response = HttpResponse(body, content_type="application/json")
+        response = HttpResponse(gzip.decompress(compressed), content_type="application/json")
     response["ETag"] = etag
     patch_vary_headers(response, ["Accept-Encoding", "Authorization"])
     return response
+
+
+SUMMARY_COUNT_TIMEOUT = 60  # seconds a count may take before another request takes over
 
 
 def _summary_schema(name: str, serializer, title: str, example_rows: list[dict]):

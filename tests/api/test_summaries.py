@@ -241,8 +241,8 @@ def test_expired_answer_is_counted_again_by_one_request_while_others_get_the_pre
     InspectionFactory(premises=PremisesFactory(district=district("KH-12")), unit=station, lead_officer=officer,
                       started_at=_at(datetime.date(2026, 11, 20)), status=InspectionStatus.SUBMITTED)
     raw_key = "summary:inspections:month::2026-10-01:2026-11-30"  # the view's key for these parameters
-    _, etag, body, compressed = cache.get(raw_key)
-    cache.set(raw_key, (0, etag, body, compressed), 600)  # expired
+    _, etag, compressed = cache.get(raw_key)
+    cache.set(raw_key, (0, etag, compressed), 600)  # expired
     cache.add(f"{raw_key}:counting", 1, 120)  # another worker is counting it
     assert sum(r["inspections"] for r in client.get(url, params).json()["results"]) == before
     cache.delete(f"{raw_key}:counting")
@@ -251,3 +251,26 @@ def test_expired_answer_is_counted_again_by_one_request_while_others_get_the_pre
     with CaptureQueriesContext(connection) as cached:
         client.get(url, params)
     assert not [q for q in cached.captured_queries if "inspections_inspection" in q["sql"]]
+
+
+def test_while_one_request_counts_a_new_summary_the_others_wait_for_its_answer(
+        api_client, analyst, counted, settings):
+    import threading
+
+    from django.core.cache import cache
+
+    settings.SUMMARY_CACHE_SECONDS = 60
+    raw_key = "summary:inspections:month::2026-10-01:2026-11-30"
+    answer = (9e18, '"counted-elsewhere"', gzip.compress(b'{"results": "from the other worker"}'))
+    assert cache.add(f"{raw_key}:counting", 1, 60)  # another worker is counting it
+    finish = threading.Timer(0.3, lambda: (cache.set(raw_key, answer, 60), cache.delete(f"{raw_key}:counting")))
+    finish.start()
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            response = api_client(analyst).get(f"{V1}/summaries/inspections/",
+                                               {"from": "2026-10-01", "to": "2026-11-30"})
+    finally:
+        finish.join()
+    assert response.json() == {"results": "from the other worker"}
+    assert response["ETag"] == '"counted-elsewhere"'
+    assert not [q for q in queries.captured_queries if "inspections_inspection" in q["sql"]]
