@@ -473,25 +473,7 @@ def _summary_response(request, *, key: str, compute) -> HttpResponse:
     SUMMARY_STALE_SECONDS more; when there is none yet, they wait for it instead of every web
     worker counting the same thing at once.
     """
-    fresh_for = settings.SUMMARY_CACHE_SECONDS
-    cached = cache.get(key) if fresh_for else None
-    if fresh_for and cached is None and not cache.add(f"{key}:counting", 1, timeout=SUMMARY_COUNT_TIMEOUT):
-        deadline = time.monotonic() + SUMMARY_COUNT_TIMEOUT
-        while cached is None and time.monotonic() < deadline and cache.get(f"{key}:counting"):
-            time.sleep(0.05)
-            cached = cache.get(key)
-        locked = cached is None and cache.add(f"{key}:counting", 1, timeout=SUMMARY_COUNT_TIMEOUT)
-    else:
-        locked = cached is None
-    if cached is not None and cached[0] <= time.time() and not locked:
-        locked = cache.add(f"{key}:counting", 1, timeout=SUMMARY_COUNT_TIMEOUT)
-    if cached is None or locked:
-        body = JSONRenderer().render(compute())
-        cached = (time.time() + fresh_for, f'"{hashlib.sha256(body).hexdigest()[:32]}"',
-                  gzip.compress(body, compresslevel=6))
-        if fresh_for:
-            cache.set(key, cached, fresh_for + settings.SUMMARY_STALE_SECONDS)
-            cache.delete(f"{key}:counting")
+    cached = _summary_cached(key, compute)
     _, etag, compressed = cached
     if etag in {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}:
         response = HttpResponseNotModified()
@@ -506,6 +488,38 @@ def _summary_response(request, *, key: str, compute) -> HttpResponse:
 
 
 SUMMARY_COUNT_TIMEOUT = 60  # seconds a count may take before another request takes over
+
+
+def _summary_render(compute, fresh_for: int) -> tuple[float, str, bytes]:
+    body = JSONRenderer().render(compute())
+    return time.time() + fresh_for, f'"{hashlib.sha256(body).hexdigest()[:32]}"', gzip.compress(body, 6)
+
+
+def _summary_cached(key: str, compute) -> tuple[float, str, bytes]:
+    """(fresh until, ETag, gzip body) from the cache, counted here when no other request does."""
+    fresh_for = settings.SUMMARY_CACHE_SECONDS
+    if not fresh_for:
+        return _summary_render(compute, 0)
+    lock = f"{key}:counting"
+    cached = cache.get(key)
+    if cached is None and not cache.add(lock, 1, timeout=SUMMARY_COUNT_TIMEOUT):
+        # another request is counting it: wait for its answer
+        deadline = time.monotonic() + SUMMARY_COUNT_TIMEOUT
+        while cached is None and time.monotonic() < deadline and cache.get(lock):
+            time.sleep(0.05)
+            cached = cache.get(key)
+        if cached is not None:
+            return cached
+        cache.add(lock, 1, timeout=SUMMARY_COUNT_TIMEOUT)  # that count failed: count it here
+    elif cached is not None and (cached[0] > time.time()
+                                 or not cache.add(lock, 1, timeout=SUMMARY_COUNT_TIMEOUT)):
+        return cached  # fresh, or expired and another request is counting it again
+    try:
+        cached = _summary_render(compute, fresh_for)
+        cache.set(key, cached, fresh_for + settings.SUMMARY_STALE_SECONDS)
+    finally:
+        cache.delete(lock)
+    return cached
 
 
 def _summary_schema(name: str, serializer, title: str, example_rows: list[dict]):

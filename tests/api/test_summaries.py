@@ -274,3 +274,23 @@ def test_while_one_request_counts_a_new_summary_the_others_wait_for_its_answer(
     assert response.json() == {"results": "from the other worker"}
     assert response["ETag"] == '"counted-elsewhere"'
     assert not [q for q in queries.captured_queries if "inspections_inspection" in q["sql"]]
+
+
+def test_a_failed_count_lets_the_next_request_count(api_client, analyst, counted, settings, monkeypatch):
+    from django.core.cache import cache
+
+    from inspections.api import views
+
+    settings.SUMMARY_CACHE_SECONDS = 60
+    raw_key = "summary:inspections:month::2026-10-01:2026-11-30"
+
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(views, "summary_rows", broken)
+    with pytest.raises(RuntimeError):
+        api_client(analyst).get(f"{V1}/summaries/inspections/", {"from": "2026-10-01", "to": "2026-11-30"})
+    assert cache.get(f"{raw_key}:counting") is None  # nobody waits for a count that is not happening
+    monkeypatch.undo()
+    response = api_client(analyst).get(f"{V1}/summaries/inspections/", {"from": "2026-10-01", "to": "2026-11-30"})
+    assert response.status_code == 200 and response.json()["results"]
