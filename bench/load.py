@@ -79,18 +79,13 @@ def prepare(database_url: str, clients: int = 50) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
-    from accounts.models import ApiToken, Membership, Role, Unit
+    from accounts.models import ApiToken, Membership, Role
     from accounts.services import api_token_issue
-    from registry.models import Province
+    from bench.queue_page import bench_units
 
     call_command("migrate", verbosity=0)
     User = get_user_model()
-    national, _ = Unit.objects.get_or_create(code="bench-hq", defaults={"name": "Bench HQ", "kind": "national",
-                                                                        "is_national": True})
-    provincial, created = Unit.objects.get_or_create(code="bench-pp", defaults={"name": "Bench Phnom Penh",
-                                                                                "kind": "provincial"})
-    if created:
-        provincial.provinces.set([Province.objects.get(code="KH-12")])
+    national, provincial = bench_units()
     users = {}
     for username, unit, role in [("bench-national", national, Role.SUPERVISOR),
                                  ("bench-officer", provincial, Role.OFFICER),

@@ -61,19 +61,27 @@ def _case(column: str, cumulative) -> str:
     return f"CASE {whens} ELSE '{cumulative[-1][0]}' END"
 
 
-def generate(flags: int) -> dict:
-    from django.db import connection
-
-    from accounts.models import Membership, Role, Unit
+def bench_units():
+    """The bench's national unit and its Phnom Penh provincial unit (idempotent; every bench uses them)."""
+    from accounts.models import Unit
     from registry.models import Province
 
-    User = django.contrib.auth.get_user_model()
     national, _ = Unit.objects.get_or_create(code="bench-hq", defaults={"name": "Bench HQ", "kind": "national",
                                                                         "is_national": True})
     provincial, created = Unit.objects.get_or_create(code="bench-pp", defaults={"name": "Bench Phnom Penh",
                                                                                 "kind": "provincial"})
     if created:
         provincial.provinces.set([Province.objects.get(code="KH-12")])
+    return national, provincial
+
+
+def generate(flags: int) -> dict:
+    from django.db import connection
+
+    from accounts.models import Membership, Role
+
+    User = django.contrib.auth.get_user_model()
+    national, provincial = bench_units()
     users = {}
     for username, unit, role in [("bench-national", national, Role.SUPERVISOR),
                                  ("bench-provincial", provincial, Role.SUPERVISOR),

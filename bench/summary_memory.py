@@ -43,11 +43,11 @@ def main() -> None:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    from accounts.models import ApiToken, Membership, Role, Unit
+    from accounts.models import ApiToken, Membership, Role
     from accounts.services import api_token_issue
+    from bench.queue_page import bench_units
 
-    national, _ = Unit.objects.get_or_create(code="bench-hq", defaults={"name": "Bench HQ", "kind": "national",
-                                                                        "is_national": True})
+    national, _ = bench_units()
     analyst, _ = get_user_model().objects.get_or_create(username="bench-memory-analyst")
     Membership.objects.get_or_create(user=analyst, unit=national, role=Role.ANALYST)
     ApiToken.objects.filter(user=analyst, name="bench-memory").delete()
